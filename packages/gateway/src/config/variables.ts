@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the gateway reads, one entry per environment variable. The schema is built from this
+ * list and docs/configuration.md is checked against it by a test: add a variable here and there.
+ */
+export interface ConfigVariable {
+  env: string;
+  /** The default as written in the docs ('' = unset). */
+  default: string;
+  schema: z.ZodType;
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const base64Key = z
+  .string()
+  .refine(
+    (v) => Buffer.from(v, 'base64').length === 32,
+    'expected 32 bytes encoded as base64 (openssl rand -base64 32)',
+  );
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const variables = {
+  host: { env: 'SWITCHYARD_HOST', default: '127.0.0.1', schema: z.string().min(1) },
+  port: { env: 'SWITCHYARD_PORT', default: '3001', schema: int(0, 65535) },
+  publicUrl: { env: 'SWITCHYARD_PUBLIC_URL', default: '', schema: z.url({ protocol: /^https?$/ }).optional() },
+  dataDir: { env: 'SWITCHYARD_DATA_DIR', default: './data', schema: z.string().min(1) },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    default: '',
+    schema: z
+      .string()
+      .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'expected postgres://… or sqlite:<path>')
+      .optional(),
+  },
+  databaseSchema: {
+    env: 'DATABASE_SCHEMA',
+    default: 'public',
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier'),
+  },
+  databasePoolMax: { env: 'DATABASE_POOL_MAX', default: '10', schema: int(1, 200) },
+  sqliteBusyTimeoutMs: { env: 'SWITCHYARD_SQLITE_BUSY_TIMEOUT_MS', default: '5000', schema: int(0, 600000) },
+  masterKey: { env: 'SWITCHYARD_MASTER_KEY', default: '', schema: base64Key.optional() },
+  previousMasterKeys: {
+    env: 'SWITCHYARD_PREVIOUS_MASTER_KEYS',
+    default: '',
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(base64Key))
+      .optional(),
+  },
+  logLevel: { env: 'SWITCHYARD_LOG_LEVEL', default: 'info', schema: logLevel },
+  corsOrigins: {
+    env: 'SWITCHYARD_CORS_ORIGINS',
+    default: '',
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url()))
+      .optional(),
+  },
+  bodyLimitBytes: { env: 'SWITCHYARD_BODY_LIMIT_BYTES', default: '1048576', schema: int(1024, 1024 * 1024 * 1024) },
+  trustProxy: { env: 'SWITCHYARD_TRUST_PROXY', default: 'false', schema: bool },
+  shutdownTimeoutMs: { env: 'SWITCHYARD_SHUTDOWN_TIMEOUT_MS', default: '10000', schema: int(0, 600000) },
+  metricsEnabled: { env: 'SWITCHYARD_METRICS', default: 'true', schema: bool },
+  configFile: { env: 'SWITCHYARD_CONFIG_FILE', default: '', schema: z.string().optional() },
+} as const satisfies Record<string, ConfigVariable>;
+
+export type VariableName = keyof typeof variables;
