@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/load.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  destroy(): Promise<void>;
+}
+
+function openSqlite(config: Extract<DatabaseConfig, { kind: 'sqlite' }>): Db {
+  mkdirSync(path.dirname(config.file), { recursive: true, mode: 0o700 });
+  const database = new SQLite(config.file, { timeout: config.busyTimeoutMs });
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { kysely, dialect: 'sqlite', destroy: () => kysely.destroy() };
+}
+
+function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>): Db {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolMax,
+    options: `-c search_path=${config.schema}`,
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, dialect: 'postgres', destroy: () => kysely.destroy() };
+}
+
+export function openDatabase(config: DatabaseConfig): Db {
+  return config.kind === 'sqlite' ? openSqlite(config) : openPostgres(config);
+}
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+/** Apply every pending migration. On PostgreSQL the schema is created first and an advisory lock serializes replicas. */
+export async function migrate(db: Db, config: DatabaseConfig): Promise<MigrationReport> {
+  if (config.kind === 'postgres') {
+    await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db.kysely);
+  }
+  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${String(error instanceof Error ? error.message : error)}`, {
+      cause: error,
+    });
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -1,0 +1,166 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load.js';
+import { type Kind, type TestEnv, testEnv } from '../test-support/harness.js';
+import { type Db, migrate, openDatabase } from './connect.js';
+import { newId, nowIso } from './ids.js';
+import { KyselyStore } from './kysely-store.js';
+import type { ApiKeyRow, SecretRow, Store, TenantRow } from './store.js';
+
+const tenantRow = (slug: string): TenantRow => ({ id: newId('ten'), slug, name: slug, created_at: nowIso() });
+const keyRow = (tenantId: string, name: string): ApiKeyRow => ({
+  id: newId('key'),
+  tenant_id: tenantId,
+  name,
+  role: 'tenant',
+  prefix: 'syk_x',
+  key_hash: 'ab'.repeat(32),
+  created_at: nowIso(),
+  last_used_at: null,
+  revoked_at: null,
+});
+const secretRow = (tenantId: string, ownerId: string, field: string, keyId = 'k1'): SecretRow => ({
+  id: newId('sec'),
+  tenant_id: tenantId,
+  owner_table: 'oauth_apps',
+  owner_id: ownerId,
+  field,
+  key_id: keyId,
+  wrapped_key: 'wrapped',
+  ciphertext: 'cipher',
+  created_at: nowIso(),
+  updated_at: nowIso(),
+});
+
+describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
+  let te: TestEnv;
+  let db: Db;
+  let store: Store;
+
+  beforeAll(async () => {
+    te = testEnv(kind);
+    const config = loadConfig(te.env);
+    db = openDatabase(config.database);
+    const first = await migrate(db, config.database);
+    expect(first.applied).toEqual(['0001-initial']);
+    // Applying again is a no-op: migrations are versioned, not re-run.
+    expect((await migrate(db, config.database)).applied).toEqual([]);
+    store = new KyselyStore(db);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await te?.cleanup();
+  });
+
+  it('reports no pending migration and answers ping', async () => {
+    await store.ping();
+    expect(await store.pendingMigrations()).toEqual([]);
+  });
+
+  it('creates, finds and pages tenants in id order', async () => {
+    const rows = [tenantRow('alpha'), tenantRow('beta'), tenantRow('gamma')];
+    for (const r of rows) await store.insertTenant(r);
+    expect(await store.countTenants()).toBe(3);
+    expect(await store.getTenant(rows[1]?.id ?? '')).toEqual(rows[1]);
+    expect(await store.getTenantBySlug('gamma')).toEqual(rows[2]);
+    expect(await store.getTenant('ten_missing')).toBeUndefined();
+    const first = await store.listTenants({ limit: 2 });
+    expect(first.map((t) => t.slug)).toEqual(['alpha', 'beta']);
+    const second = await store.listTenants({ limit: 2, after: first[1]?.id ?? '' });
+    expect(second.map((t) => t.slug)).toEqual(['gamma']);
+  });
+
+  it('refuses a duplicate tenant slug', async () => {
+    await expect(store.insertTenant(tenantRow('alpha'))).rejects.toThrow();
+  });
+
+  it('rolls a failed transaction back whole', async () => {
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.insertTenant(tenantRow('rolled-back'));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.getTenantBySlug('rolled-back')).toBeUndefined();
+  });
+
+  it('keeps API keys per tenant, revokes once and records use', async () => {
+    const t1 = (await store.getTenantBySlug('alpha')) as TenantRow;
+    const t2 = (await store.getTenantBySlug('beta')) as TenantRow;
+    const k1 = keyRow(t1.id, 'one');
+    const k2 = keyRow(t2.id, 'two');
+    await store.insertApiKey(k1);
+    await store.insertApiKey(k2);
+    expect((await store.listApiKeys(t1.id, { limit: 10 })).map((k) => k.name)).toEqual(['one']);
+    expect((await store.listApiKeys(undefined, { limit: 10 })).map((k) => k.name)).toEqual(['one', 'two']);
+    const revoked = await store.revokeApiKey(k1.id, '2030-01-01T00:00:00.000Z');
+    expect(revoked?.revoked_at).toBe('2030-01-01T00:00:00.000Z');
+    // A second revoke keeps the first timestamp.
+    expect((await store.revokeApiKey(k1.id, '2031-01-01T00:00:00.000Z'))?.revoked_at).toBe('2030-01-01T00:00:00.000Z');
+    await store.touchApiKey(k2.id, '2030-02-02T00:00:00.000Z');
+    expect((await store.getApiKey(k2.id))?.last_used_at).toBe('2030-02-02T00:00:00.000Z');
+  });
+
+  it('refuses an API key for a tenant that does not exist (foreign keys on)', async () => {
+    await expect(store.insertApiKey(keyRow('ten_nope', 'orphan'))).rejects.toThrow();
+  });
+
+  it('upserts, reads and deletes secrets by owner and field', async () => {
+    const t = (await store.getTenantBySlug('alpha')) as TenantRow;
+    await store.putSecret(secretRow(t.id, 'app1', 'client_secret'));
+    await store.putSecret({ ...secretRow(t.id, 'app1', 'client_secret'), ciphertext: 'cipher2' });
+    await store.putSecret(secretRow(t.id, 'app1', 'other'));
+    expect((await store.getSecret('oauth_apps', 'app1', 'client_secret'))?.ciphertext).toBe('cipher2');
+    expect(await store.deleteSecrets('oauth_apps', 'app1')).toBe(2);
+    expect(await store.getSecret('oauth_apps', 'app1', 'client_secret')).toBeUndefined();
+  });
+
+  it('re-wraps secrets with compare-and-swap on the key id', async () => {
+    const t = (await store.getTenantBySlug('beta')) as TenantRow;
+    for (let i = 0; i < 5; i++) await store.putSecret(secretRow(t.id, `o${i}`, 'f', i % 2 === 0 ? 'old' : 'new'));
+    const old = await store.listSecretsNotWrappedBy('new', { limit: 10 });
+    expect(old).toHaveLength(3);
+    const target = old[0] as SecretRow;
+    expect(await store.rewrapSecret(target.id, 'old', 'new', 'w2', nowIso())).toBe(true);
+    // The row no longer has the expected key id: a second swap must not apply.
+    expect(await store.rewrapSecret(target.id, 'old', 'new', 'w3', nowIso())).toBe(false);
+    expect((await store.getSecret('oauth_apps', target.owner_id, 'f'))?.wrapped_key).toBe('w2');
+    const page = await store.listSecretsNotWrappedBy('new', { limit: 1 });
+    expect(page).toHaveLength(1);
+    const rest = await store.listSecretsNotWrappedBy('new', { limit: 10, after: page[0]?.id ?? '' });
+    expect(rest).toHaveLength(1);
+  });
+
+  it('deletes a tenant’s keys and secrets with the tenant (cascade)', async () => {
+    const t = tenantRow('doomed');
+    await store.insertTenant(t);
+    await store.insertApiKey(keyRow(t.id, 'k'));
+    await store.putSecret(secretRow(t.id, 'doomed-app', 'f'));
+    await db.kysely.deleteFrom('tenants').where('id', '=', t.id).execute();
+    expect(await store.listApiKeys(t.id, { limit: 10 })).toEqual([]);
+    expect(await store.getSecret('oauth_apps', 'doomed-app', 'f')).toBeUndefined();
+  });
+
+  it(
+    kind === 'sqlite'
+      ? 'runs SQLite in WAL mode with foreign keys and a busy timeout'
+      : 'keeps its tables in its own schema',
+    async () => {
+      if (kind === 'sqlite') {
+        const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db.kysely);
+        expect(mode.rows[0]?.journal_mode).toBe('wal');
+        const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db.kysely);
+        expect(fk.rows[0]?.foreign_keys).toBe(1);
+        const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(db.kysely);
+        expect(busy.rows[0]?.timeout).toBe(5000);
+      } else {
+        const schema = te.env.DATABASE_SCHEMA ?? '';
+        expect(schema).toMatch(/^sy_test_/);
+        const res = await sql<{ n: string }>`select count(*) as n from information_schema.tables
+        where table_schema = ${schema} and table_name = 'tenants'`.execute(db.kysely);
+        expect(Number(res.rows[0]?.n)).toBe(1);
+      }
+    },
+  );
+});
