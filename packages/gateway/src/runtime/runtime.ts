@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.js';
+import type { Keyring } from '../crypto/keyring.js';
+import { type LoadedKeyring, loadKeyring } from '../crypto/master-key.js';
+import { Authenticator } from '../services/authenticate.js';
+import { SecretService } from '../services/secrets.js';
+import { type Db, migrate, openDatabase } from '../store/connect.js';
+import { KyselyStore } from '../store/kysely-store.js';
+import type { Store } from '../store/store.js';
+
+/** Everything a running gateway (server or CLI command) holds: built once, closed once. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  store: Store;
+  keyring: Keyring;
+  keyringSource: LoadedKeyring['source'];
+  secrets: SecretService;
+  authenticator: Authenticator;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Apply pending migrations (the server and `switchyard migrate` do; other commands require none pending). */
+  migrate?: boolean;
+}
+
+export async function createRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const loaded = loadKeyring(config);
+  if (loaded.generatedFile !== undefined) {
+    logger.warn(
+      { file: loaded.generatedFile },
+      'generated a master key file for the embedded default; back it up with the data dir, or set SWITCHYARD_MASTER_KEY',
+    );
+  } else if (loaded.source === 'file') {
+    logger.warn(
+      'secrets are encrypted with the master key file in the data dir; set SWITCHYARD_MASTER_KEY in production',
+    );
+  }
+  const db = openDatabase(config.database);
+  try {
+    if (options.migrate !== false) {
+      const report = await migrate(db, config.database);
+      if (report.applied.length > 0) logger.info({ applied: report.applied }, 'database migrated');
+    }
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const store = new KyselyStore(db);
+  return {
+    config,
+    logger,
+    db,
+    store,
+    keyring: loaded.keyring,
+    keyringSource: loaded.source,
+    secrets: new SecretService(store, loaded.keyring),
+    authenticator: new Authenticator(store),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { AppError } from '../errors/app-error.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { requireApiKey } from './plugins/authenticate.js';
+import { registerErrorEnvelope } from './plugins/error-envelope.js';
+import { registerMetrics } from './plugins/metrics.js';
+import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+import { tenantRoutes } from './routes/tenants.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface App {
+  app: FastifyInstance;
+  /** Stop answering new requests with work (they get SERVICE_UNAVAILABLE) and close the server. */
+  shutdown(): Promise<void>;
+}
+
+export async function buildApp(runtime: Runtime): Promise<App> {
+  const { config } = runtime;
+  let closing = false;
+  const app = Fastify({
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given)
+        ? given
+        : `req_${randomBytes(12).toString('base64url')}`;
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body is refused with UNSUPPORTED_MEDIA_TYPE, not half-parsed.
+  app.removeContentTypeParser('text/plain');
+  registerErrorEnvelope(app);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    if (closing) {
+      throw new AppError('SERVICE_UNAVAILABLE', 'The gateway is shutting down. Retry against another instance.', {
+        retryAfter: 1,
+      });
+    }
+  });
+
+  // While closing, every answer (in-flight ones included) closes its connection, so keep-alive
+  // sockets do not hold the shutdown open until they time out.
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      credentials: false,
+      exposedHeaders: ['x-request-id', 'retry-after'],
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchyard API',
+        version: '0.1.0',
+        description:
+          'Self-hosted gateway to Jira, Confluence and Bitbucket. Errors use one envelope: see docs/errors.md.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Switchyard API key (syk_…)' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (config.metricsEnabled) registerMetrics(app);
+  await app.register(healthRoutes(runtime));
+  await app.register(async (v1) => {
+    requireApiKey(v1, runtime);
+    await v1.register(tenantRoutes(runtime));
+    await v1.register(keyRoutes(runtime));
+  });
+
+  return {
+    app,
+    shutdown: async () => {
+      closing = true;
+      await app.close();
+    },
+  };
+}
