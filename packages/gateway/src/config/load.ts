@@ -9,7 +9,11 @@ export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; busyTimeoutMs: number }
   | { kind: 'postgres'; url: string; schema: string; poolMax: number };
 
-export interface Config extends Omit<Parsed, 'databaseUrl' | 'previousMasterKeys' | 'corsOrigins'> {
+export interface Config
+  extends Omit<Parsed, 'databaseUrl' | 'previousMasterKeys' | 'corsOrigins' | 'atlassianScopes' | 'allowHttpHosts' | 'allowedHosts'> {
+  atlassianScopes: string[];
+  allowHttpHosts: string[];
+  allowedHosts: string[];
   database: DatabaseConfig;
   previousMasterKeys: string[];
   corsOrigins: string[];
@@ -52,7 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const input: Record<string, string | undefined> = {};
   for (const [name, v] of Object.entries(variables)) {
     shape[name] = v.default === '' ? v.schema : (v.schema as z.ZodType).prefault(v.default);
-    const value = source[v.env];
+    const names: readonly string[] = [v.env, ...('aliases' in v ? v.aliases : [])];
+    const value = names.map((n) => source[n]).find((x) => x !== undefined && x !== '');
     input[name] = value === '' ? undefined : value;
   }
   const result = z.object(shape).safeParse(input);
@@ -86,6 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     database,
     previousMasterKeys: parsed.previousMasterKeys ?? [],
     corsOrigins: parsed.corsOrigins ?? [],
+    atlassianScopes: parsed.atlassianScopes ?? [],
+    allowHttpHosts: parsed.allowHttpHosts ?? [],
+    allowedHosts: parsed.allowedHosts ?? [],
     embedded: database.kind === 'sqlite',
   });
 }

@@ -9,6 +9,8 @@ export interface ConfigVariable {
   /** The default as written in the docs ('' = unset). */
   default: string;
   schema: z.ZodType;
+  /** Other names accepted for the same setting (read when the main name is unset). */
+  aliases?: readonly string[];
 }
 
 const bool = z
@@ -21,6 +23,18 @@ const base64Key = z
     (v) => Buffer.from(v, 'base64').length === 32,
     'expected 32 bytes encoded as base64 (openssl rand -base64 32)',
   );
+const list = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item))
+    .optional();
+const httpUrl = z.url({ protocol: /^https?$/ });
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const variables = {
@@ -78,6 +92,43 @@ export const variables = {
   shutdownTimeoutMs: { env: 'SWITCHYARD_SHUTDOWN_TIMEOUT_MS', default: '10000', schema: int(0, 600000) },
   metricsEnabled: { env: 'SWITCHYARD_METRICS', default: 'true', schema: bool },
   configFile: { env: 'SWITCHYARD_CONFIG_FILE', default: '', schema: z.string().optional() },
+  // Connections and OAuth
+  stateSigningSecret: { env: 'STATE_SIGNING_SECRET', default: '', schema: z.string().min(32).optional() },
+  atlassianClientId: { env: 'ATLASSIAN_CLIENT_ID', default: '', schema: z.string().min(1).optional() },
+  atlassianClientSecret: { env: 'ATLASSIAN_CLIENT_SECRET', default: '', schema: z.string().min(1).optional() },
+  atlassianScopes: { env: 'ATLASSIAN_SCOPES', default: '', schema: list(z.string().min(1)) },
+  bitbucketClientId: {
+    env: 'BITBUCKET_CLIENT_ID',
+    default: '',
+    schema: z.string().min(1).optional(),
+    aliases: ['INTEGRATION_AUTH_BITBUCKET_CLIENT_ID'],
+  },
+  bitbucketClientSecret: {
+    env: 'BITBUCKET_CLIENT_SECRET',
+    default: '',
+    schema: z.string().min(1).optional(),
+    aliases: ['INTEGRATION_AUTH_BITBUCKET_CLIENT_SECRET'],
+  },
+  bitbucketRedirectUri: {
+    env: 'BITBUCKET_REDIRECT_URI',
+    default: '',
+    schema: httpUrl.optional(),
+    aliases: ['INTEGRATION_AUTH_BITBUCKET_REDIRECT_URI'],
+  },
+  atlassianAuthUrl: { env: 'ATLASSIAN_AUTH_URL', default: 'https://auth.atlassian.com', schema: httpUrl },
+  atlassianApiUrl: { env: 'ATLASSIAN_API_URL', default: 'https://api.atlassian.com', schema: httpUrl },
+  bitbucketAuthUrl: { env: 'BITBUCKET_AUTH_URL', default: 'https://bitbucket.org', schema: httpUrl },
+  bitbucketApiUrl: { env: 'BITBUCKET_API_URL', default: 'https://api.bitbucket.org', schema: httpUrl },
+  refreshMarginSeconds: { env: 'SWITCHYARD_REFRESH_MARGIN_SECONDS', default: '300', schema: int(0, 86400) },
+  keepaliveIntervalSeconds: {
+    env: 'SWITCHYARD_KEEPALIVE_INTERVAL_SECONDS',
+    default: '3600',
+    schema: int(0, 7 * 86400),
+  },
+  allowHttpHosts: { env: 'SWITCHYARD_ALLOW_HTTP_HOSTS', default: '', schema: list(z.string().min(1)) },
+  allowPrivateHosts: { env: 'SWITCHYARD_ALLOW_PRIVATE_HOSTS', default: 'false', schema: bool },
+  allowedHosts: { env: 'SWITCHYARD_ALLOWED_HOSTS', default: '', schema: list(z.string().min(1)) },
+  caFile: { env: 'SWITCHYARD_CA_FILE', default: '', schema: z.string().min(1).optional() },
 } as const satisfies Record<string, ConfigVariable>;
 
 export type VariableName = keyof typeof variables;

@@ -1,10 +1,12 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Db, pendingMigrations } from './connect.js';
+import { type ConnectionStore, KyselyConnectionStore } from './connection-store.js';
 import type { Database } from './schema.js';
 import type { ApiKeyRow, PageRequest, SecretRow, Store, TenantRow } from './store.js';
 
 export class KyselyStore implements Store {
   readonly dialect: Db['dialect'];
+  readonly connections: ConnectionStore;
   readonly #db: Db;
   readonly #q: Kysely<Database>;
 
@@ -12,6 +14,7 @@ export class KyselyStore implements Store {
     this.#db = db;
     this.#q = q;
     this.dialect = db.dialect;
+    this.connections = new KyselyConnectionStore(q);
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -31,8 +31,108 @@ export interface SecretsTable {
   updated_at: string;
 }
 
+
+/** A tenant's own OAuth client for a provider; the secret lives in `secrets` (oauth_apps/<id>/client_secret). */
+export interface OAuthAppsTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  client_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type GrantStatus = 'active' | 'reauth_required' | 'error';
+export type AuthType = 'oauth2' | 'api_token' | 'basic' | 'bearer' | 'app_password';
+
+/**
+ * A credential. OAuth grants (one may back several connections, one per Atlassian site) and token
+ * credentials alike. The secret parts live in `secrets` (grants/<id>/<field>); `version` increases with
+ * every change of them, so a refresh can compare-and-swap. `lease_*` is the cross-replica refresh lock.
+ */
+export interface GrantsTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  auth_type: AuthType;
+  /** oauth_apps.id, or 'env' for the global fallback app; null for token credentials. */
+  oauth_app_id: string | null;
+  /** Non-secret identity used with the secret: email for API tokens, username for basic auth. */
+  username: string | null;
+  status: GrantStatus;
+  version: number;
+  scopes: string; // JSON array
+  expires_at: string | null;
+  refreshed_at: string | null;
+  /** First consent: Atlassian refresh tokens expire 365 days after it whatever happens. */
+  consented_at: string | null;
+  last_used_at: string | null;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  grant_id: string;
+  name: string;
+  /** Atlassian site URL, or the Data Center / Bitbucket Cloud base URL. */
+  site_url: string | null;
+  cloud_id: string | null;
+  account_id: string | null;
+  account_name: string | null;
+  products: string; // JSON array
+  scopes: string; // JSON array
+  status: GrantStatus;
+  auth_hint: string | null;
+  ca_pem: string | null;
+  metadata: string; // JSON object
+  last_used_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One OAuth authorization in progress: the `state` is its id, signed. Single use, short-lived. */
+export interface OAuthFlowsTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  /** sha256 of the browser-binding cookie value. */
+  binding_hash: string;
+  /** JSON: return_url, site hint, scopes, metadata, redirect_uri, oauth_app_id, … (no secrets). */
+  data: string;
+  /** After a code exchange with several sites to choose from: the grant waiting for the choice. */
+  grant_id: string | null;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** A short-lived, single-use URL an app hands to a browser to start a connection without its API key. */
+export interface ConnectSessionsTable {
+  id: string;
+  tenant_id: string;
+  /** sha256 of the token in the URL. */
+  token_hash: string;
+  provider: string;
+  data: string; // JSON, same shape as the start request
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
   secrets: SecretsTable;
+  oauth_apps: OAuthAppsTable;
+  grants: GrantsTable;
+  connections: ConnectionsTable;
+  oauth_flows: OAuthFlowsTable;
+  connect_sessions: ConnectSessionsTable;
 }

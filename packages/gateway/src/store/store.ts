@@ -1,3 +1,4 @@
+import type { ConnectionStore } from './connection-store.js';
 import type { ApiKeysTable, SecretsTable, TenantsTable } from './schema.js';
 
 export type TenantRow = TenantsTable;
@@ -16,6 +17,8 @@ export interface PageRequest {
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /** OAuth apps, grants, connections and OAuth flows (store/connection-store.ts). */
+  readonly connections: ConnectionStore;
 
   /** Run `fn` in one transaction with a store bound to it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;

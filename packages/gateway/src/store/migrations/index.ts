@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-connections.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-connections': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {
