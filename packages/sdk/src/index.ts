@@ -1,3 +1,5 @@
 export * from './client.js';
 export * from './contract.js';
+export * from './entities.js';
 export * from './errors.js';
+export * from './events.js';
