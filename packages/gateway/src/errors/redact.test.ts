@@ -7,6 +7,10 @@ describe('redaction', () => {
       '/cb?code=[REDACTED]&state=s&access_token=[REDACTED]#f',
     );
     expect(redactUrl('/x?token=t1&keep=1')).toBe('/x?token=[REDACTED]&keep=1');
+    const session = `${'a'.repeat(21)}_-${'Z'.repeat(20)}`;
+    expect(redactUrl(`/connect/${session}`)).toBe('/connect/[REDACTED]');
+    expect(redactUrl(`https://gw.example/connect/${session}?x=1`)).toBe('https://gw.example/connect/[REDACTED]?x=1');
+    expect(redactUrl('/connect/start/abc.def')).toBe('/connect/start/abc.def');
   });
 
   it('scrubs auth headers, our API keys and JSON secret fields from text', () => {
@@ -19,5 +23,7 @@ describe('redaction', () => {
       'connect failed: password=[REDACTED] user=bob',
     );
     expect(redactText('token: abc123, next')).toBe('token: [REDACTED], next');
+    // A scheme word right after another must not shield the secret that follows it.
+    expect(redactText('sent token Bearer abc.def.ghi upstream')).not.toContain('abc.def.ghi');
   });
 });
