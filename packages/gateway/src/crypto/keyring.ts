@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { associatedData, keyIdOf, open, type SealedSecret, type SecretLocation, seal } from './envelope.js';
 
@@ -21,6 +21,19 @@ export class Keyring {
 
   has(keyId: string): boolean {
     return this.#keys.has(keyId);
+  }
+
+  /**
+   * Keys for another purpose (`info` names it), derived with HKDF-SHA256 from every master key, the
+   * active key's first: every replica with the same keyring derives the same keys, and values made
+   * with a previous master key still verify during a rotation.
+   */
+  deriveKeys(info: string): Buffer[] {
+    const active = this.#key(this.activeKeyId);
+    const others = [...this.#keys.entries()].filter(([id]) => id !== this.activeKeyId).map(([, key]) => key);
+    return [active, ...others].map((key) =>
+      Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `switchyard/v1/${info}`, 32)),
+    );
   }
 
   #key(keyId: string): Buffer {

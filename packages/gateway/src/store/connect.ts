@@ -7,13 +7,28 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { cachingStatements } from './sqlite-statements.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL: the schema this gateway's tables live in. */
+  schema?: string;
   destroy(): Promise<void>;
+}
+
+/**
+ * The migrator, pinned to our schema on PostgreSQL: unpinned, kysely looks for its bookkeeping tables in
+ * any schema of the database, so a second Switchyard (or test run) in another schema breaks the first.
+ */
+function migrator(db: Db): Migrator {
+  return new Migrator({
+    db: db.kysely,
+    provider: migrationProvider,
+    ...(db.schema === undefined ? {} : { migrationTableSchema: db.schema }),
+  });
 }
 
 function openSqlite(config: Extract<DatabaseConfig, { kind: 'sqlite' }>): Db {
@@ -23,7 +38,7 @@ function openSqlite(config: Extract<DatabaseConfig, { kind: 'sqlite' }>): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
   return { kysely, dialect: 'sqlite', destroy: () => kysely.destroy() };
 }
 
@@ -34,7 +49,7 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>): Db
     options: `-c search_path=${config.schema}`,
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', destroy: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', schema: config.schema, destroy: () => kysely.destroy() };
 }
 
 export function openDatabase(config: DatabaseConfig): Db {
@@ -50,8 +65,7 @@ export async function migrate(db: Db, config: DatabaseConfig): Promise<Migration
   if (config.kind === 'postgres') {
     await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db.kysely);
   }
-  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrator(db).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${String(error instanceof Error ? error.message : error)}`, {
@@ -62,7 +76,6 @@ export async function migrate(db: Db, config: DatabaseConfig): Promise<Migration
 }
 
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider });
-  const all = await migrator.getMigrations();
+  const all = await migrator(db).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -5,6 +5,7 @@ import { type Kind, type TestEnv, testEnv } from '../test-support/harness.js';
 import { type Db, migrate, openDatabase } from './connect.js';
 import { newId, nowIso } from './ids.js';
 import { KyselyStore } from './kysely-store.js';
+import { migrations } from './migrations/index.js';
 import type { ApiKeyRow, SecretRow, Store, TenantRow } from './store.js';
 
 const tenantRow = (slug: string): TenantRow => ({ id: newId('ten'), slug, name: slug, created_at: nowIso() });
@@ -42,7 +43,8 @@ describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
     const config = loadConfig(te.env);
     db = openDatabase(config.database);
     const first = await migrate(db, config.database);
-    expect(first.applied).toEqual(['0001-initial']);
+    expect(first.applied).toEqual(Object.keys(migrations).sort());
+    expect(first.applied[0]).toBe('0001-initial');
     // Applying again is a no-op: migrations are versioned, not re-run.
     expect((await migrate(db, config.database)).applied).toEqual([]);
     store = new KyselyStore(db);

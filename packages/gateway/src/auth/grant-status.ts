@@ -1,0 +1,61 @@
+import { AppError } from '../errors/app-error.js';
+import { emitConnectionEvent } from '../services/connection-events.js';
+import type { GrantRow } from '../store/connection-store.js';
+import type { Store } from '../store/store.js';
+
+/** The answer for a grant that only a new consent can fix (HTTP 424). */
+export function reauthRequired(grant: Pick<GrantRow, 'provider' | 'last_error'>, reason?: string): AppError {
+  const why = reason ?? grant.last_error ?? 'the authorization was revoked or expired';
+  return new AppError(
+    'REAUTH_REQUIRED',
+    `Reconnect this connection: ${why}. Start a new authorization with POST /v1/connect/${grant.provider}; the connection keeps failing until then.`,
+  );
+}
+
+export const grantGone = (grantId: string) =>
+  new AppError(
+    'NOT_CONNECTED',
+    `The credential of this connection (grant ${grantId}) no longer exists. Delete the connection and connect again.`,
+  );
+
+/**
+ * Put a grant and every connection it backs into reauth_required, with the reason as last_error.
+ * Clears this grant's refresh lease: nothing will refresh it any more.
+ */
+export async function markReauthRequired(store: Store, grant: GrantRow, reason: string, at: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    // Subscribers hear about it once, when the grant goes from usable to needing a new consent.
+    if (grant.status !== 'reauth_required') {
+      const connections = await tx.connections.listConnections(grant.tenant_id, { grantId: grant.id }, { limit: 1000 });
+      for (const c of connections) {
+        await emitConnectionEvent(tx, grant.tenant_id, c.id, 'connection.reauth_required', {
+          reason,
+          provider: c.provider,
+        });
+      }
+    }
+    await tx.connections.updateGrant(grant.id, {
+      status: 'reauth_required',
+      last_error: reason,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: at,
+    });
+    await tx.connections.setGrantConnectionsStatus(grant.id, 'reauth_required', reason, at);
+  });
+}
+
+/** A token credential the vendor refused: the grant and its connections go to `error` until the token is rotated. */
+export async function markTokenRejected(store: Store, grant: GrantRow, reason: string, at: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.connections.updateGrant(grant.id, { status: 'error', last_error: reason, updated_at: at });
+    await tx.connections.setGrantConnectionsStatus(grant.id, 'error', reason, at);
+  });
+}
+
+export function tokenRejected(): AppError {
+  return new AppError(
+    'TOKEN_EXPIRED',
+    'The vendor rejected the token: it expired or was revoked. Rotate it with PATCH /v1/connections/{id}.',
+  );
+}
