@@ -1,0 +1,183 @@
+// Ingest and delivery benchmark: `npm run bench:ingest` (builds first). See BENCHMARKS.md.
+//
+// 1. A bare fastify endpoint answering 200 (baseline) and the gateway on SQLite (no subscriptions) each take the
+//    same closed-loop load: signed captured payloads over `BENCH_CONNECTIONS` keep-alive connections for
+//    `BENCH_SECONDS`. Throughput and acknowledgement latency, and the gateway's throughput as a ratio of fastify's.
+// 2. The gateway at fixed rates (open loop; 5,000/s and 1,000/s unless BENCH_RATES says): ack latency p50/p99.
+// 3. Delivery: a subscription to a local receiver; ingest→first attempt latency at a low rate, then delivery
+//    throughput while 10,000 events are ingested at 2,000/s, and for the backlog left when the ingest ends.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { closedLoop, type LoadResult, openLoop, percentile } from './ingest-load.ts';
+import { prepareGateway, root, startChild } from './ingest-setup.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const rates = (process.env.BENCH_RATES ?? '5000,1000').split(',').map(Number);
+const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
+const MAIN = path.join(root, 'packages/gateway/dist/main.js');
+
+const fmt = (r: LoadResult) =>
+  `${Math.round(r.perSecond).toLocaleString('en')} req/s, ack p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms (${r.completed} ok, ${r.failed} failed)`;
+
+async function gatewayRun(
+  dataDir: string,
+  extra: Record<string, string>,
+  body: (url: string, shot: (i: number) => import('./ingest-load.ts').Shot, adminKey: string) => Promise<void>,
+) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const env = {
+    SWITCHYARD_DATA_DIR: dataDir,
+    SWITCHYARD_PORT: String(port),
+    SWITCHYARD_LOG_LEVEL: logLevel,
+    SWITCHYARD_KEEPALIVE_INTERVAL_SECONDS: '0',
+    ...(process.env.BENCH_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }),
+    ...extra,
+  };
+  const prepared = await prepareGateway(env);
+  const gw = await startChild(MAIN, env, port);
+  try {
+    await body(gw.url, prepared.shot, prepared.adminKey);
+  } finally {
+    await gw.stop();
+  }
+  return prepared.averageBytes;
+}
+
+async function main() {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
+  console.log(
+    `load: ${connections} connections, ${seconds} s measured after 2 s warm-up; gateway log level ${logLevel}\n`,
+  );
+  const dirs: string[] = [];
+  const dir = () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'switchyard-bench-'));
+    dirs.push(d);
+    return d;
+  };
+  try {
+    let shotOf: ((i: number) => import('./ingest-load.ts').Shot) | undefined;
+    let gateway: LoadResult | undefined;
+    const fixed: Array<[number, LoadResult]> = [];
+    const bytes = await gatewayRun(dir(), {}, async (url, shot) => {
+      shotOf = shot;
+      gateway = await closedLoop(url, shot, { connections, seconds, warmup: 2 });
+      for (const [n, rate] of rates.entries()) {
+        const run = await openLoop(url, (i) => shot((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256 });
+        fixed.push([rate, run]);
+      }
+    });
+    if (shotOf === undefined || gateway === undefined) throw new Error('no gateway run');
+    const bare = await startChild(path.join(root, 'bench/ingest-bare.ts'), {});
+    const next = shotOf;
+    const baseline = await closedLoop(bare.url, next, { connections, seconds, warmup: 2 });
+    await bare.stop();
+    console.log(`payloads: 13 captured Bitbucket Cloud/DC and Jira payloads, ${Math.round(bytes)} bytes on average`);
+    console.log(`bare fastify (200, no work)  ${fmt(baseline)}`);
+    console.log(`gateway ingest (SQLite)      ${fmt(gateway)}`);
+    console.log(`ratio gateway / bare fastify ${(gateway.perSecond / baseline.perSecond).toFixed(2)}`);
+    for (const [rate, run] of fixed) console.log(`gateway at ${rate}/s (open)`.padEnd(29) + fmt(run));
+    console.log('');
+    await deliveryRun(dir());
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** Delivery to a local receiver: ingest→first attempt latency at 200/s, then throughput under an ingest load. */
+async function deliveryRun(dataDir: string) {
+  const firstSeen = new Map<string, number>();
+  const receiver = createServer((req, res) => {
+    const id = String(req.headers['webhook-id']);
+    if (!firstSeen.has(id)) firstSeen.set(id, performance.now());
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const address = receiver.address();
+  const receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/`;
+  const allow = { SWITCHYARD_ALLOWED_HOSTS: '127.0.0.1', SWITCHYARD_ALLOW_HTTP_HOSTS: '127.0.0.1' };
+  await gatewayRun(dataDir, allow, async (url, shot, adminKey) => {
+    const res = await fetch(`${url}/v1/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiverUrl, events: ['*'] }),
+    });
+    if (res.status !== 201) throw new Error(`subscription: ${res.status} ${await res.text()}`);
+    await ingestAndWatch(url, shot, firstSeen, { rate: 200, count: 200, offset: 0 }); // warm-up, not counted
+    const latency = await ingestAndWatch(url, shot, firstSeen, { rate: 200, count: 2000, offset: 10_000 });
+    console.log(
+      `ingest→first attempt at 200/s: from request sent p50 ${latency.sent50.toFixed(1)} ms, p99 ${latency.sent99.toFixed(1)} ms; from ack p50 ${latency.ack50.toFixed(1)} ms, p99 ${latency.ack99.toFixed(1)} ms`,
+    );
+    const burst = await ingestAndWatch(url, shot, firstSeen, { rate: 2000, count: 10_000, offset: 1_000_000 });
+    console.log(
+      `delivery, 10,000 events ingested at 2,000/s: ${Math.round(burst.deliveredPerSecond).toLocaleString('en')} deliveries/s while ingesting, ${Math.round(burst.drainPerSecond).toLocaleString('en')}/s for the backlog after the last ack; all delivered ${(burst.lastAfterMs / 1000).toFixed(1)} s after the first ingest`,
+    );
+  });
+  receiver.close();
+}
+
+async function ingestAndWatch(
+  url: string,
+  shot: (i: number) => import('./ingest-load.ts').Shot,
+  firstSeen: Map<string, number>,
+  o: { rate: number; count: number; offset: number },
+) {
+  const sentAt = new Map<string, { sent: number; ack: number }>();
+  const start = performance.now();
+  const { Pool } = await import('undici');
+  const pool = new Pool(url, { connections: 64 });
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const due = start + (i * 1000) / o.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const s = shot(o.offset + i);
+    const sent = performance.now();
+    pending.push(
+      pool.request({ method: 'POST', path: s.path, headers: s.headers, body: s.body }).then(async (r) => {
+        const body = (await r.body.json()) as { event_ids?: string[] };
+        for (const id of body.event_ids ?? []) sentAt.set(id, { sent, ack: performance.now() });
+      }),
+    );
+  }
+  await Promise.all(pending);
+  await pool.close();
+  const deadline = performance.now() + 120_000;
+  while ([...sentAt.keys()].some((id) => !firstSeen.has(id))) {
+    if (performance.now() > deadline) throw new Error('deliveries did not arrive within 2 minutes');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const fromSent: number[] = [];
+  const fromAck: number[] = [];
+  const arrivals: number[] = [];
+  for (const [id, t] of sentAt) {
+    const seen = firstSeen.get(id) ?? Number.NaN;
+    fromSent.push(seen - t.sent);
+    fromAck.push(seen - t.ack);
+    arrivals.push(seen);
+  }
+  fromSent.sort((a, b) => a - b);
+  fromAck.sort((a, b) => a - b);
+  arrivals.sort((a, b) => a - b);
+  const first = arrivals[0] ?? 0;
+  const last = arrivals.at(-1) ?? 0;
+  const lastAck = Math.max(...[...sentAt.values()].map((t) => t.ack));
+  const during = arrivals.filter((a) => a <= lastAck);
+  const after = arrivals.length - during.length;
+  return {
+    sent50: percentile(fromSent, 50),
+    sent99: percentile(fromSent, 99),
+    ack50: percentile(fromAck, 50),
+    ack99: percentile(fromAck, 99),
+    deliveredPerSecond: during.length / ((lastAck - first) / 1000),
+    drainPerSecond: after / ((last - lastAck) / 1000),
+    lastAfterMs: last - start,
+  };
+}
+
+await main();

@@ -1,0 +1,191 @@
+import type { Updateable } from 'kysely';
+import type {
+  EventFilter,
+  EventRow,
+  EventStore,
+  HookRow,
+  IngestHookRow,
+  StoredEvent,
+  SubscriptionRow,
+} from './event-store.js';
+import { INSERT_CHUNK, KyselyDeliveryStore } from './kysely-delivery-store.js';
+import type { HooksTable, SubscriptionsTable } from './schema.js';
+import type { PageRequest } from './store.js';
+
+const EVENT_COLUMNS = [
+  'id',
+  'tenant_id',
+  'connection_id',
+  'hook_id',
+  'type',
+  'provider',
+  'dedupe_key',
+  'occurred_at',
+  'received_at',
+  'payload',
+  'vendor_event_key',
+] as const;
+
+export class KyselyEventStore extends KyselyDeliveryStore implements EventStore {
+  async insertHook(row: HookRow): Promise<void> {
+    await this.q.insertInto('hooks').values(row).execute();
+  }
+
+  getHook(tenantId: string, id: string): Promise<HookRow | undefined> {
+    return this.q
+      .selectFrom('hooks')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  getIngestHook(publicId: string): Promise<IngestHookRow | undefined> {
+    return this.q
+      .selectFrom('hooks')
+      .innerJoin('connections', 'connections.id', 'hooks.connection_id')
+      .selectAll('hooks')
+      .select(['connections.provider as provider', 'connections.grant_id as grant_id'])
+      .where('hooks.public_id', '=', publicId)
+      .executeTakeFirst();
+  }
+
+  listHooks(tenantId: string, connectionId: string): Promise<HookRow[]> {
+    return this.q
+      .selectFrom('hooks')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('connection_id', '=', connectionId)
+      .orderBy('id')
+      .execute();
+  }
+
+  async updateHook(tenantId: string, id: string, patch: Updateable<HooksTable>): Promise<void> {
+    await this.q.updateTable('hooks').set(patch).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+  }
+
+  async deleteHook(tenantId: string, id: string): Promise<boolean> {
+    const res = await this.q
+      .deleteFrom('hooks')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) === 1;
+  }
+
+  async insertEvents(rows: EventRow[]): Promise<string[]> {
+    const inserted: string[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const done = await this.q
+        .insertInto('events')
+        .values(rows.slice(i, i + INSERT_CHUNK))
+        .onConflict((oc) => oc.columns(['hook_id', 'dedupe_key']).doNothing())
+        .returning('id')
+        .execute();
+      for (const r of done) inserted.push(r.id);
+    }
+    return inserted;
+  }
+
+  async getEvent(tenantId: string, id: string, includeRaw: boolean): Promise<StoredEvent | undefined> {
+    const q = this.q.selectFrom('events').select(EVENT_COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id);
+    return includeRaw ? q.select('raw').executeTakeFirst() : q.executeTakeFirst();
+  }
+
+  listEvents(tenantId: string, filter: EventFilter, page: PageRequest): Promise<StoredEvent[]> {
+    let q = this.q
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .orderBy('id')
+      .limit(page.limit);
+    if (filter.type !== undefined) q = q.where('type', '=', filter.type);
+    if (filter.connectionId !== undefined) q = q.where('connection_id', '=', filter.connectionId);
+    if (filter.since !== undefined) q = q.where('received_at', '>=', filter.since);
+    if (page.after !== undefined) q = q.where('id', '>', page.after);
+    return filter.includeRaw === true ? q.select('raw').execute() : q.execute();
+  }
+
+  async listEventIds(tenantId: string, after: string, through: string): Promise<string[]> {
+    const rows = await this.q
+      .selectFrom('events')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '>', after)
+      .where('id', '<=', through)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async getEvents(tenantId: string, ids: string[]): Promise<StoredEvent[]> {
+    if (ids.length === 0) return [];
+    return this.q
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
+  }
+
+  async getEventPayloads(ids: string[]) {
+    if (ids.length === 0) return [];
+    return this.q.selectFrom('events').select(['id', 'payload']).where('id', 'in', ids).execute();
+  }
+
+  async insertSubscription(row: SubscriptionRow): Promise<void> {
+    await this.q.insertInto('subscriptions').values(row).execute();
+  }
+
+  getSubscription(tenantId: string, id: string): Promise<SubscriptionRow | undefined> {
+    return this.q
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async getSubscriptions(ids: string[]): Promise<SubscriptionRow[]> {
+    if (ids.length === 0) return [];
+    return this.q.selectFrom('subscriptions').selectAll().where('id', 'in', ids).execute();
+  }
+
+  listSubscriptions(tenantId: string, page: PageRequest): Promise<SubscriptionRow[]> {
+    let q = this.q
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('id')
+      .limit(page.limit);
+    if (page.after !== undefined) q = q.where('id', '>', page.after);
+    return q.execute();
+  }
+
+  activeSubscriptions(tenantId: string): Promise<SubscriptionRow[]> {
+    return this.q
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'active')
+      .execute();
+  }
+
+  async updateSubscription(tenantId: string, id: string, patch: Updateable<SubscriptionsTable>): Promise<void> {
+    await this.q
+      .updateTable('subscriptions')
+      .set(patch)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async deleteSubscription(tenantId: string, id: string): Promise<boolean> {
+    const res = await this.q
+      .deleteFrom('subscriptions')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) === 1;
+  }
+}

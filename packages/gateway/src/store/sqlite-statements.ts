@@ -1,0 +1,36 @@
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/**
+ * kysely prepares every SQLite query afresh; preparing costs more than running most of our queries. This keeps
+ * the prepared statements of the most recent distinct SQL texts (parameters are bound per run, so a statement
+ * is reusable) and hands out a fresh one while the cached one is busy iterating a stream.
+ */
+export function cachingStatements(
+  db: SqliteDatabase & { prepare(sql: string): SqliteStatement & { busy?: boolean } },
+  max = 500,
+) {
+  const cache = new Map<string, SqliteStatement & { busy?: boolean }>();
+  return {
+    close: () => {
+      cache.clear();
+      db.close();
+    },
+    prepare: (sql: string): SqliteStatement => {
+      const hit = cache.get(sql);
+      if (hit !== undefined && hit.busy !== true) {
+        cache.delete(sql); // most recently used goes last
+        cache.set(sql, hit);
+        return hit;
+      }
+      const stmt = db.prepare(sql);
+      if (hit === undefined) {
+        if (cache.size >= max) {
+          const oldest = cache.keys().next();
+          if (oldest.done !== true) cache.delete(oldest.value);
+        }
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  } satisfies SqliteDatabase;
+}
