@@ -1,0 +1,33 @@
+/**
+ * Answers added to the Confluence v1 test copy. Its User and search result schemas are recursive, and Prism
+ * can generate neither a static answer ("schema too complex") nor a dynamic one (json-schema-faker fails), so
+ * the operations the gateway calls carry one small example each, valid against the spec's own schemas.
+ */
+export const confluenceV1Examples: Record<string, unknown> = {
+  'GET /wiki/rest/api/user/current': {
+    type: 'known',
+    accountId: '5b10ac8d82e05b22cc7d4ef5',
+    accountType: 'atlassian',
+    email: 'jane@example.com',
+    publicName: 'Jane',
+    displayName: 'Jane Doe',
+    _links: { base: 'https://acme.atlassian.net/wiki', context: '/wiki' },
+  },
+  'GET /wiki/rest/api/search': {
+    results: [],
+    start: 0,
+    limit: 25,
+    size: 0,
+    totalSize: 0,
+    cqlQuery: 'type = page',
+    searchDuration: 12,
+    _links: { base: 'https://acme.atlassian.net/wiki', context: '/wiki' },
+  },
+  'GET /wiki/rest/api/content/search': {
+    results: [],
+    start: 0,
+    limit: 25,
+    size: 0,
+    _links: { base: 'https://acme.atlassian.net/wiki', context: '/wiki' },
+  },
+};
