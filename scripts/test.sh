@@ -9,9 +9,10 @@ step() { printf '\n== %s\n' "$*" >&2; }
 step "lint (biome)"
 npx --no-install biome check .
 
-step "type-check (tsc, tests included)"
+step "type-check (tsc, tests and benchmarks included)"
 npx --no-install tsc -p packages/sdk/tsconfig.test.json --noEmit
 npx --no-install tsc -p packages/gateway/tsconfig.test.json --noEmit
+npx --no-install tsc -p bench/tsconfig.json --noEmit
 
 step "PostgreSQL"
 PG_URL="${SWITCHYARD_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"

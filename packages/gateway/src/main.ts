@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { KeepAlive } from './auth/keepalive.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './logging/logger.js';
 import { announceAdminKey } from './runtime/admin-key-banner.js';
 import { createRuntime } from './runtime/runtime.js';
 import { buildApp } from './server/app.js';
 import { bootstrap } from './services/bootstrap.js';
+import { deliveryWorker } from './webhooks/outbox/from-runtime.js';
 
 /** Start the gateway: config → database (migrated) → first-start bootstrap → HTTP server → signals. */
 export async function serve(): Promise<void> {
@@ -25,6 +27,8 @@ export async function serve(): Promise<void> {
   const created = await bootstrap(runtime.store);
   if (created !== undefined) announceAdminKey(created, config.dataDir);
   const { app, shutdown } = await buildApp(runtime);
+  const keepAlive = new KeepAlive({ store: runtime.store, grants: runtime.grants, config, logger });
+  const deliveries = deliveryWorker(runtime);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -37,6 +41,8 @@ export async function serve(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     await shutdown();
+    await deliveries.stop();
+    await keepAlive.stop();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);
@@ -45,6 +51,8 @@ export async function serve(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ host: config.host, port: config.port });
+  keepAlive.start();
+  deliveries.start();
   logger.info({ database: config.database.kind, docs: '/docs' }, 'switchyard ready');
 }
 

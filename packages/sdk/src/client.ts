@@ -1,17 +1,31 @@
+import { type ConnectionClient, connectionClient } from './connection-client.js';
 import type {
   ApiKey,
+  ConnectBody,
+  Connection,
+  ConnectionTest,
+  ConnectSession,
+  ConnectStarted,
+  CreateConnectionBody,
+  CreateConnectSessionBody,
   CreatedApiKey,
   CreateKeyBody,
   CreateTenantBody,
   Health,
+  ListConnectionsQuery,
   ListQuery,
+  OAuthApp,
   Page,
+  Provider,
+  PutOAuthAppBody,
   Readiness,
   Tenant,
+  UpdateConnectionBody,
   Whoami,
 } from './contract.js';
 import { paths } from './contract.js';
 import { isErrorBody, SwitchyardError } from './errors.js';
+import { deliveriesApi, eventsApi, hooksApi, subscriptionsApi } from './events-client.js';
 
 export interface ClientOptions {
   /** Base URL of the gateway, e.g. http://127.0.0.1:3001 */
@@ -82,6 +96,46 @@ export class SwitchyardClient {
     return parsed as T;
   }
 
+  /** A raw streaming request with the client's credentials (the event stream uses it). */
+  async open(path: string, query: Query, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const url = new URL(this.#baseUrl + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const all: Record<string, string> = { ...headers };
+    if (this.#apiKey !== undefined) all.authorization = `Bearer ${this.#apiKey}`;
+    if (this.#tenantId !== undefined) all['x-tenant-id'] = this.#tenantId;
+    const init: RequestInit = { method: 'GET', headers: all };
+    if (signal !== undefined) init.signal = signal;
+    try {
+      return await this.#fetch(url, init);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new SwitchyardError(0, undefined, `cannot reach the gateway at ${this.#baseUrl}: ${String(err)}`);
+    }
+  }
+
+  /**
+   * One request to the gateway with the client's credentials, answered as the fetch Response (no error
+   * mapping). A streamed body (a ReadableStream) is sent as it comes.
+   */
+  async raw(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.#apiKey !== undefined) headers.set('authorization', `Bearer ${this.#apiKey}`);
+    if (this.#tenantId !== undefined) headers.set('x-tenant-id', this.#tenantId);
+    const streamed = typeof ReadableStream !== 'undefined' && init.body instanceof ReadableStream;
+    const all = { ...init, headers, ...(streamed ? { duplex: 'half' } : {}) } as RequestInit;
+    try {
+      return await this.#fetch(this.#baseUrl + path, all);
+    } catch (err) {
+      if (init.signal?.aborted) throw err;
+      throw new SwitchyardError(0, undefined, `cannot reach the gateway at ${this.#baseUrl}: ${String(err)}`);
+    }
+  }
+
+  /** The vendor's API through a connection: `connection(id).fetch('/rest/api/3/myself')` (docs/proxy.md). */
+  connection(connectionId: string): ConnectionClient {
+    return connectionClient(this, connectionId);
+  }
+
   health(): Promise<Health> {
     return this.request('GET', paths.healthz);
   }
@@ -105,6 +159,60 @@ export class SwitchyardClient {
     create: (body: CreateKeyBody): Promise<CreatedApiKey> => this.request('POST', paths.keys, body),
     revoke: (keyId: string): Promise<ApiKey> => this.request('DELETE', fill(paths.key, { key_id: keyId })),
   };
+
+  /** Start an OAuth connection: open `authorize_url` in the user's browser. */
+  readonly connect = {
+    start: (provider: string, body: ConnectBody = {}): Promise<ConnectStarted> =>
+      this.request('POST', fill(paths.connect, { provider }), body),
+  };
+
+  /** Single-use URLs that let an end user's browser connect without the API key. */
+  readonly connectSessions = {
+    create: (body: CreateConnectSessionBody): Promise<ConnectSession> =>
+      this.request('POST', paths.connectSessions, body),
+  };
+
+  /** The tenant's own OAuth clients (the client secret is write-only). */
+  readonly oauthApps = {
+    list: (): Promise<Page<OAuthApp>> => this.request('GET', paths.oauthApps),
+    put: (provider: string, body: PutOAuthAppBody): Promise<OAuthApp> =>
+      this.request('PUT', fill(paths.oauthApp, { provider }), body),
+    delete: (provider: string): Promise<void> => this.request('DELETE', fill(paths.oauthApp, { provider })),
+  };
+
+  readonly providers = {
+    /** Every provider with its auth methods, required fields and OAuth details. */
+    list: (): Promise<{ items: Provider[] }> => this.request('GET', paths.providers),
+  };
+
+  /** Connections to Jira, Confluence and Bitbucket. Token connections are checked live before they are saved. */
+  readonly connections = {
+    list: (query: ListConnectionsQuery = {}): Promise<Page<Connection>> =>
+      this.request('GET', paths.connections, undefined, { ...query }),
+    get: (connectionId: string): Promise<Connection> =>
+      this.request('GET', fill(paths.connection, { connection_id: connectionId })),
+    create: (body: CreateConnectionBody): Promise<Connection> => this.request('POST', paths.connections, body),
+    update: (connectionId: string, body: UpdateConnectionBody): Promise<Connection> =>
+      this.request('PATCH', fill(paths.connection, { connection_id: connectionId }), body),
+    /** Idempotent: deleting a connection that is already gone succeeds. */
+    delete: async (connectionId: string): Promise<void> => {
+      await this.request('DELETE', fill(paths.connection, { connection_id: connectionId }));
+    },
+    test: (connectionId: string): Promise<ConnectionTest> =>
+      this.request('POST', fill(paths.connectionTest, { connection_id: connectionId })),
+  };
+
+  /** Webhook ingest endpoints of a connection (docs/events.md). */
+  readonly hooks = hooksApi(this);
+
+  /** Endpoints that receive signed deliveries of events. */
+  readonly subscriptions = subscriptionsApi(this);
+
+  /** The event log: list, get, replay, and a resumable stream. */
+  readonly events = eventsApi(this);
+
+  /** The delivery log. */
+  readonly deliveries = deliveriesApi(this);
 
   /** Iterate every item of a paginated list, page by page. */
   async *all<T>(list: (query: ListQuery) => Promise<Page<T>>, limit = 100): AsyncGenerator<T> {

@@ -94,6 +94,186 @@ export interface Readiness {
   migrations: 'applied' | 'pending';
 }
 
+// --- Connect flows (OAuth), connect sessions and OAuth apps ---
+
+/** Start an OAuth connection. Everything is optional except a Data Center `site` (its base URL). */
+export interface ConnectBody {
+  /** Atlassian: a site URL or cloud id to connect (else the user picks); Data Center: the base URL (required). */
+  site?: string | undefined;
+  /** Scopes to request instead of the defaults; the provider's required ones (offline_access) are added. */
+  scopes?: string[] | undefined;
+  /** Where the browser goes when the flow ends, with `connection_id` or `error` and `error_description`. */
+  return_url?: string | undefined;
+  /** Name of the connection(s) created. */
+  name?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+/** `authorize_url` is on the gateway: opening it binds the browser (a cookie) and redirects to the provider. */
+export interface ConnectStarted {
+  authorize_url: string;
+  expires_at: string;
+}
+
+export interface CreateConnectSessionBody extends ConnectBody {
+  provider: string;
+  return_url: string;
+}
+
+/** A single-use URL to hand to an end user's browser; it starts the flow without the API key. */
+export interface ConnectSession {
+  url: string;
+  expires_at: string;
+}
+
+/** A tenant's OAuth client for a provider. The client secret is write-only. */
+export interface OAuthApp {
+  provider: string;
+  client_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PutOAuthAppBody {
+  client_id: string;
+  client_secret: string;
+}
+
+// --- Providers and connections ---
+
+export type ProviderId = 'atlassian-cloud' | 'jira-dc' | 'confluence-dc' | 'bitbucket-cloud' | 'bitbucket-dc';
+export type Product = 'jira' | 'confluence' | 'bitbucket';
+export type AuthMethodId =
+  | 'oauth2'
+  | 'api_token'
+  | 'scoped_api_token'
+  | 'access_token'
+  | 'personal_access_token'
+  | 'basic'
+  | 'app_password';
+export type ConnectionStatus = 'active' | 'reauth_required' | 'error';
+
+/** A field a caller sends when creating a connection with an auth method. */
+export interface ProviderField {
+  name: 'base_url' | 'site_url' | 'email' | 'username' | 'token' | 'password';
+  secret: boolean;
+  description: string;
+}
+
+export interface ProviderAuthMethod {
+  id: AuthMethodId;
+  description: string;
+  fields: ProviderField[];
+  /** Set when the method is deprecated or going away. */
+  warning: string | null;
+}
+
+export interface ProviderOAuth {
+  default_scopes: string[];
+  /** Always requested whatever the caller asks for (e.g. offline_access). */
+  required_scopes: string[];
+  pkce: boolean;
+  /** Data Center: the authorization server is the instance, so a base URL is needed to start. */
+  needs_base_url: boolean;
+  /** Whether an OAuth client is configured for the calling tenant: its own, or the gateway's from the environment. */
+  client_configured: boolean;
+  client_source: 'tenant' | 'environment' | null;
+}
+
+export interface Provider {
+  id: ProviderId;
+  name: string;
+  deployment: 'cloud' | 'data-center';
+  products: Product[];
+  auth_methods: ProviderAuthMethod[];
+  oauth: ProviderOAuth | null;
+  docs: string;
+}
+
+/** How a connection authenticates: never the secret, only a masked hint of it. */
+export interface ConnectionAuth {
+  type: AuthMethodId;
+  /** e.g. "••••f9Qa": the last characters of the token, to tell tokens apart. */
+  hint: string | null;
+  username: string | null;
+  email: string | null;
+}
+
+export interface ConnectionAccount {
+  id: string | null;
+  name: string | null;
+}
+
+export interface Connection {
+  id: string;
+  provider: ProviderId;
+  name: string;
+  auth: ConnectionAuth;
+  /** Atlassian Cloud site URL. */
+  site_url: string | null;
+  /** Data Center base URL. */
+  base_url: string | null;
+  cloud_id: string | null;
+  account: ConnectionAccount;
+  products: Product[];
+  scopes: string[];
+  status: ConnectionStatus;
+  /** When the access token expires (OAuth); null for tokens without a known expiry. */
+  expires_at: string | null;
+  refreshed_at: string | null;
+  last_used_at: string | null;
+  last_error: string | null;
+  metadata: Record<string, unknown>;
+  /** Things the caller should act on, e.g. a deprecated auth method. */
+  warnings: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** The secret and identity parts of a token connection; which ones a method takes: GET /v1/providers. */
+export interface ConnectionCredentials {
+  email?: string | undefined;
+  username?: string | undefined;
+  token?: string | undefined;
+  password?: string | undefined;
+}
+
+export interface CreateConnectionBody {
+  provider: ProviderId;
+  auth: ConnectionCredentials & { type: AuthMethodId };
+  /** Data Center: the instance's base URL, including any context path. */
+  base_url?: string | undefined;
+  /** Atlassian Cloud API tokens: https://<site>.atlassian.net */
+  site_url?: string | undefined;
+  name?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  /** PEM CA certificates to trust for this connection's upstream, besides the default roots. */
+  ca_pem?: string | undefined;
+}
+
+/** Rotate a credential, move a Data Center connection, rename, replace metadata. Credentials are re-checked live. */
+export interface UpdateConnectionBody {
+  name?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  base_url?: string | undefined;
+  ca_pem?: string | null | undefined;
+  auth?: ConnectionCredentials | undefined;
+}
+
+export interface ListConnectionsQuery extends ListQuery {
+  provider?: ProviderId | undefined;
+  status?: ConnectionStatus | undefined;
+}
+
+/** The answer of POST /v1/connections/{id}/test: a live call to the vendor. */
+export interface ConnectionTest {
+  ok: boolean;
+  latency_ms: number;
+  status: ConnectionStatus;
+  account: ConnectionAccount | null;
+  error: { code: ErrorCode; message: string } | null;
+}
+
 /** Paths of the API, one place for server routes and client calls. */
 export const paths = {
   healthz: '/healthz',
@@ -103,6 +283,36 @@ export const paths = {
   tenant: '/v1/tenants/:tenant_id',
   keys: '/v1/keys',
   key: '/v1/keys/:key_id',
+  connect: '/v1/connect/:provider',
+  connectSessions: '/v1/connect-sessions',
+  oauthApps: '/v1/oauth-apps',
+  oauthApp: '/v1/oauth-apps/:provider',
+  /** Browser routes of the connect flow (no API key). */
+  connectStart: '/connect/start/:state',
+  connectSession: '/connect/:token',
+  oauthCallback: '/oauth/callback',
+  oauthSelect: '/oauth/select',
+  providers: '/v1/providers',
+  connections: '/v1/connections',
+  connection: '/v1/connections/:connection_id',
+  connectionTest: '/v1/connections/:connection_id/test',
+  /** The authenticated passthrough: any method on `<connectionProxy>/<vendor path>` (see docs/proxy.md). */
+  connectionProxy: '/v1/connections/:connection_id/proxy',
+  hooks: '/v1/connections/:connection_id/hooks',
+  hook: '/v1/connections/:connection_id/hooks/:hook_id',
+  hookRotate: '/v1/connections/:connection_id/hooks/:hook_id/rotate',
+  hookFinishRotation: '/v1/connections/:connection_id/hooks/:hook_id/finish-rotation',
+  /** Webhook ingest (no API key: the vendor's signature authenticates). */
+  ingest: '/hooks/:public_id',
+  subscriptions: '/v1/subscriptions',
+  subscription: '/v1/subscriptions/:subscription_id',
+  subscriptionTest: '/v1/subscriptions/:subscription_id/test',
+  events: '/v1/events',
+  eventStream: '/v1/events/stream',
+  event: '/v1/events/:event_id',
+  eventReplay: '/v1/events/:event_id/replay',
+  deliveries: '/v1/deliveries',
+  delivery: '/v1/deliveries/:delivery_id',
 } as const;
 
 export type PathName = keyof typeof paths;

@@ -10,6 +10,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.js
 import { bootstrap } from '../services/bootstrap.js';
 import { createTenant, listTenants, requireTenant } from '../services/tenants.js';
 import { migrate } from '../store/connect.js';
+import { connectCommand } from './connect.js';
+import { connectionsCommand } from './connections.js';
 import { printRows } from './print.js';
 import { rotateMaster } from './rotate-master.js';
 
@@ -24,6 +26,8 @@ Usage:
   switchyard keys list [--tenant <id|slug>]
   switchyard keys revoke <key-id>
   switchyard keys rotate-master [--retire-previous]
+  switchyard connect <provider> [--site …] [--return-url …]   OAuth connection: see switchyard connect --help
+  switchyard connections list|get|create|test|delete  manage connections: see switchyard connections --help
 
 Options: --json (machine-readable output), --help
 Configuration comes from the environment: see docs/configuration.md.`;
@@ -95,6 +99,14 @@ async function keys(sub: string | undefined, args: string[], v: Values): Promise
 }
 
 async function run(argv: string[]): Promise<void> {
+  if (argv[0] === 'connections') {
+    process.exitCode = await connectionsCommand(argv.slice(1));
+    return;
+  }
+  if (argv[0] === 'connect') {
+    process.exitCode = await connectCommand(argv.slice(1));
+    return;
+  }
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
   const [command, sub, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') {

@@ -10,7 +10,10 @@ export type DatabaseConfig =
   | { kind: 'postgres'; url: string; schema: string; poolMax: number };
 
 export interface Config
-  extends Omit<Parsed, 'databaseUrl' | 'previousMasterKeys' | 'corsOrigins' | 'atlassianScopes' | 'allowHttpHosts' | 'allowedHosts'> {
+  extends Omit<
+    Parsed,
+    'databaseUrl' | 'previousMasterKeys' | 'corsOrigins' | 'atlassianScopes' | 'allowHttpHosts' | 'allowedHosts'
+  > {
   atlassianScopes: string[];
   allowHttpHosts: string[];
   allowedHosts: string[];

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseBudgets } from '../http/budget-config.js';
+import { DEFAULT_SCHEDULE, parseSchedule } from '../webhooks/outbox/schedule.js';
 
 /**
  * Every setting the gateway reads, one entry per environment variable. The schema is built from this
@@ -36,6 +38,25 @@ const list = <T extends z.ZodType<unknown, string>>(item: T) =>
     .optional();
 const httpUrl = z.url({ protocol: /^https?$/ });
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const budgets = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return parseBudgets(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  })
+  .optional();
+const schedule = z.string().transform((v, ctx) => {
+  try {
+    return parseSchedule(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
 
 export const variables = {
   host: { env: 'SWITCHYARD_HOST', default: '127.0.0.1', schema: z.string().min(1) },
@@ -120,6 +141,7 @@ export const variables = {
   bitbucketAuthUrl: { env: 'BITBUCKET_AUTH_URL', default: 'https://bitbucket.org', schema: httpUrl },
   bitbucketApiUrl: { env: 'BITBUCKET_API_URL', default: 'https://api.bitbucket.org', schema: httpUrl },
   refreshMarginSeconds: { env: 'SWITCHYARD_REFRESH_MARGIN_SECONDS', default: '300', schema: int(0, 86400) },
+  refreshLeaseSeconds: { env: 'SWITCHYARD_REFRESH_LEASE_SECONDS', default: '30', schema: int(5, 300) },
   keepaliveIntervalSeconds: {
     env: 'SWITCHYARD_KEEPALIVE_INTERVAL_SECONDS',
     default: '3600',
@@ -129,6 +151,12 @@ export const variables = {
   allowPrivateHosts: { env: 'SWITCHYARD_ALLOW_PRIVATE_HOSTS', default: 'false', schema: bool },
   allowedHosts: { env: 'SWITCHYARD_ALLOWED_HOSTS', default: '', schema: list(z.string().min(1)) },
   caFile: { env: 'SWITCHYARD_CA_FILE', default: '', schema: z.string().min(1).optional() },
+  budgets: { env: 'SWITCHYARD_BUDGETS', default: '', schema: budgets },
+  // Event delivery to subscribers (docs/events.md)
+  deliveryPollMs: { env: 'SWITCHYARD_DELIVERY_POLL_MS', default: '200', schema: int(10, 60000) },
+  deliveryConcurrency: { env: 'SWITCHYARD_DELIVERY_CONCURRENCY', default: '16', schema: int(0, 512) },
+  deliveryTimeoutMs: { env: 'SWITCHYARD_DELIVERY_TIMEOUT_MS', default: '10000', schema: int(100, 120000) },
+  deliverySchedule: { env: 'SWITCHYARD_DELIVERY_SCHEDULE', default: DEFAULT_SCHEDULE, schema: schedule },
 } as const satisfies Record<string, ConfigVariable>;
 
 export type VariableName = keyof typeof variables;

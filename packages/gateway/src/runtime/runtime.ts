@@ -1,12 +1,17 @@
+import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { GrantManager } from '../auth/grant-manager.js';
 import type { Config } from '../config/load.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { type LoadedKeyring, loadKeyring } from '../crypto/master-key.js';
+import { UpstreamDispatchers } from '../http/safe-dispatcher.js';
+import { UpstreamClient } from '../http/upstream-client.js';
 import { Authenticator } from '../services/authenticate.js';
 import { SecretService } from '../services/secrets.js';
 import { type Db, migrate, openDatabase } from '../store/connect.js';
 import { KyselyStore } from '../store/kysely-store.js';
 import type { Store } from '../store/store.js';
+import { createEventsRuntime, type EventsRuntime } from '../webhooks/events-runtime.js';
 
 /** Everything a running gateway (server or CLI command) holds: built once, closed once. */
 export interface Runtime {
@@ -18,6 +23,16 @@ export interface Runtime {
   keyringSource: LoadedKeyring['source'];
   secrets: SecretService;
   authenticator: Authenticator;
+  /** Credentials for upstream calls: token grants as they are, OAuth grants refreshed single-flight. */
+  grants: GrantManager;
+  /** undici dispatchers for upstream calls: trusted cloud origins, host-guarded everything else. */
+  upstream: UpstreamDispatchers;
+  /** The outbound client of provider calls (the proxy, …): retries, budgets, breakers, refresh after a 401. */
+  outbound: UpstreamClient;
+  /** Webhook ingest and event delivery: hook cache, group-commit writer, the "new events" signal. */
+  events: EventsRuntime;
+  /** Told when a connection changes or goes, so in-memory caches (the proxy's) drop it at once. */
+  connectionChanges: EventEmitter<{ changed: [tenantId: string, connectionId: string] }>;
   close(): Promise<void>;
 }
 
@@ -49,6 +64,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     throw err;
   }
   const store = new KyselyStore(db);
+  const upstream = new UpstreamDispatchers(config);
+  const outbound = new UpstreamClient();
+  const secrets = new SecretService(store, loaded.keyring);
+  const events = createEventsRuntime({ store, secrets, config, logger });
   return {
     config,
     logger,
@@ -56,8 +75,18 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     store,
     keyring: loaded.keyring,
     keyringSource: loaded.source,
-    secrets: new SecretService(store, loaded.keyring),
+    secrets,
     authenticator: new Authenticator(store),
-    close: () => db.destroy(),
+    grants: new GrantManager({ store, secrets, config, logger, upstream }),
+    upstream,
+    outbound,
+    events,
+    connectionChanges: new EventEmitter(),
+    close: async () => {
+      await events.writer.drain();
+      await outbound.close();
+      await upstream.close();
+      await db.destroy();
+    },
   };
 }

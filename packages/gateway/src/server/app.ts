@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,13 +9,27 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { countRefreshes } from '../auth/refresh-metrics.js';
 import { AppError } from '../errors/app-error.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { requireApiKey } from './plugins/authenticate.js';
 import { registerErrorEnvelope } from './plugins/error-envelope.js';
 import { registerMetrics } from './plugins/metrics.js';
+import { newRequestId } from './request-id.js';
+import { connectRoutes } from './routes/connect.js';
+import { connectBrowserRoutes } from './routes/connect-browser.js';
+import { connectionRoutes } from './routes/connections.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { hookRoutes } from './routes/hooks.js';
+import { ingestRoutes } from './routes/ingest.js';
 import { keyRoutes } from './routes/keys.js';
+import { oauthAppRoutes } from './routes/oauth-apps.js';
+import { oauthCallbackRoutes } from './routes/oauth-callback.js';
+import { providerRoutes } from './routes/providers.js';
+import { proxyRoutes } from './routes/proxy.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { tenantRoutes } from './routes/tenants.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -38,9 +51,7 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given)
-        ? given
-        : `req_${randomBytes(12).toString('base64url')}`;
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
     },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -93,12 +104,27 @@ export async function buildApp(runtime: Runtime): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  if (config.metricsEnabled) registerMetrics(app);
+  if (config.metricsEnabled) {
+    const stopCounting = countRefreshes(registerMetrics(app), runtime.grants);
+    app.addHook('onClose', async () => stopCounting());
+  }
   await app.register(healthRoutes(runtime));
+  await app.register(connectBrowserRoutes(runtime));
+  await app.register(oauthCallbackRoutes(runtime));
+  await app.register(ingestRoutes(runtime));
   await app.register(async (v1) => {
     requireApiKey(v1, runtime);
     await v1.register(tenantRoutes(runtime));
     await v1.register(keyRoutes(runtime));
+    await v1.register(providerRoutes(runtime));
+    await v1.register(connectionRoutes(runtime));
+    await v1.register(proxyRoutes(runtime));
+    await v1.register(connectRoutes(runtime));
+    await v1.register(oauthAppRoutes(runtime));
+    await v1.register(hookRoutes(runtime));
+    await v1.register(subscriptionRoutes(runtime));
+    await v1.register(eventRoutes(runtime));
+    await v1.register(deliveryRoutes(runtime));
   });
 
   return {

@@ -31,6 +31,8 @@ export interface ConnectionStore {
 
   insertGrant(row: GrantRow): Promise<void>;
   getGrant(id: string): Promise<GrantRow | undefined>;
+  /** Several grants in one read (connection lists). */
+  getGrants(ids: string[]): Promise<GrantRow[]>;
   /** Update a grant only if its version is still `expectVersion`; answers whether it did. */
   updateGrantIfVersion(id: string, expectVersion: number, patch: Updateable<GrantsTable>): Promise<boolean>;
   updateGrant(id: string, patch: Updateable<GrantsTable>): Promise<void>;
@@ -39,6 +41,8 @@ export interface ConnectionStore {
   releaseGrantLease(id: string, owner: string): Promise<void>;
   /** OAuth grants refreshed (or created) before `before`, oldest first: the keep-alive job's work list. */
   listIdleOAuthGrants(before: string, limit: number): Promise<GrantRow[]>;
+  /** Active OAuth grants first consented before `before`, oldest first: the keep-alive job's expiry warnings. */
+  listOAuthGrantsConsentedBefore(before: string, limit: number): Promise<GrantRow[]>;
   deleteGrant(id: string): Promise<void>;
 
   insertConnection(row: ConnectionRow): Promise<void>;
@@ -59,6 +63,16 @@ export interface ConnectionStore {
   insertConnectSession(row: ConnectSessionRow): Promise<void>;
   getConnectSessionByTokenHash(tokenHash: string): Promise<ConnectSessionRow | undefined>;
   consumeConnectSession(id: string, at: string): Promise<boolean>;
+
+  /** Bind an unbound, unused flow to a browser (binding_hash '' → hash); answers whether this call did. */
+  bindOAuthFlow(id: string, bindingHash: string): Promise<boolean>;
+  /** Compare-and-swap a flow's data: only if it is still `expect`. */
+  replaceOAuthFlowData(id: string, expect: string, next: string): Promise<boolean>;
+  /** Delete flows that expired before `before`; answers their ids (their secrets are the caller's to delete). */
+  deleteExpiredOAuthFlows(before: string): Promise<string[]>;
+  deleteExpiredConnectSessions(before: string): Promise<number>;
+  /** A tenant's connections of one provider and account: where a reconnect finds the one it replaces. */
+  findConnectionsByAccount(tenantId: string, provider: string, accountId: string): Promise<ConnectionRow[]>;
 }
 
 export class KyselyConnectionStore implements ConnectionStore {
@@ -108,6 +122,11 @@ export class KyselyConnectionStore implements ConnectionStore {
     return this.#q.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async getGrants(ids: string[]): Promise<GrantRow[]> {
+    if (ids.length === 0) return [];
+    return this.#q.selectFrom('grants').selectAll().where('id', 'in', ids).execute();
+  }
+
   async updateGrantIfVersion(id: string, expectVersion: number, patch: Updateable<GrantsTable>): Promise<boolean> {
     const res = await this.#q
       .updateTable('grants')
@@ -148,9 +167,24 @@ export class KyselyConnectionStore implements ConnectionStore {
       .where('auth_type', '=', 'oauth2')
       .where('status', '=', 'active')
       .where((eb) =>
-        eb.or([eb('refreshed_at', '<', before), eb.and([eb('refreshed_at', 'is', null), eb('created_at', '<', before)])]),
+        eb.or([
+          eb('refreshed_at', '<', before),
+          eb.and([eb('refreshed_at', 'is', null), eb('created_at', '<', before)]),
+        ]),
       )
       .orderBy('refreshed_at')
+      .limit(limit)
+      .execute();
+  }
+
+  listOAuthGrantsConsentedBefore(before: string, limit: number): Promise<GrantRow[]> {
+    return this.#q
+      .selectFrom('grants')
+      .selectAll()
+      .where('auth_type', '=', 'oauth2')
+      .where('status', '=', 'active')
+      .where('consented_at', '<', before)
+      .orderBy('consented_at')
       .limit(limit)
       .execute();
   }
@@ -187,7 +221,12 @@ export class KyselyConnectionStore implements ConnectionStore {
   }
 
   async updateConnection(tenantId: string, id: string, patch: Updateable<ConnectionsTable>): Promise<void> {
-    await this.#q.updateTable('connections').set(patch).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    await this.#q
+      .updateTable('connections')
+      .set(patch)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
   }
 
   async setGrantConnectionsStatus(
@@ -259,5 +298,47 @@ export class KyselyConnectionStore implements ConnectionStore {
       .where('used_at', 'is', null)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
+  }
+
+  async bindOAuthFlow(id: string, bindingHash: string): Promise<boolean> {
+    const res = await this.#q
+      .updateTable('oauth_flows')
+      .set({ binding_hash: bindingHash })
+      .where('id', '=', id)
+      .where('binding_hash', '=', '')
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async replaceOAuthFlowData(id: string, expect: string, next: string): Promise<boolean> {
+    const res = await this.#q
+      .updateTable('oauth_flows')
+      .set({ data: next })
+      .where('id', '=', id)
+      .where('data', '=', expect)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async deleteExpiredOAuthFlows(before: string): Promise<string[]> {
+    const rows = await this.#q.deleteFrom('oauth_flows').where('expires_at', '<', before).returning('id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  async deleteExpiredConnectSessions(before: string): Promise<number> {
+    const res = await this.#q.deleteFrom('connect_sessions').where('expires_at', '<', before).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
+  findConnectionsByAccount(tenantId: string, provider: string, accountId: string): Promise<ConnectionRow[]> {
+    return this.#q
+      .selectFrom('connections')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('provider', '=', provider)
+      .where('account_id', '=', accountId)
+      .orderBy('id')
+      .execute();
   }
 }

@@ -44,4 +44,9 @@ export function newId(prefix: string, now = Date.now()): string {
     .join('')}`;
 }
 
+/** The smallest id of `prefix` made at `ms` or later: a lower bound for "ids since this time". */
+export function idFloor(prefix: string, ms: number): string {
+  return `${prefix}_${encodeTime(ms)}${'0'.repeat(RANDOM_CHARS)}`;
+}
+
 export const nowIso = (): string => new Date().toISOString();

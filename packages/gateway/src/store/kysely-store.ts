@@ -1,12 +1,15 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Db, pendingMigrations } from './connect.js';
 import { type ConnectionStore, KyselyConnectionStore } from './connection-store.js';
+import type { EventStore } from './event-store.js';
+import { KyselyEventStore } from './kysely-event-store.js';
 import type { Database } from './schema.js';
 import type { ApiKeyRow, PageRequest, SecretRow, Store, TenantRow } from './store.js';
 
 export class KyselyStore implements Store {
   readonly dialect: Db['dialect'];
   readonly connections: ConnectionStore;
+  readonly events: EventStore;
   readonly #db: Db;
   readonly #q: Kysely<Database>;
 
@@ -15,6 +18,7 @@ export class KyselyStore implements Store {
     this.#q = q;
     this.dialect = db.dialect;
     this.connections = new KyselyConnectionStore(q);
+    this.events = new KyselyEventStore(q, db.dialect);
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

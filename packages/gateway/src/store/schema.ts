@@ -31,7 +31,6 @@ export interface SecretsTable {
   updated_at: string;
 }
 
-
 /** A tenant's own OAuth client for a provider; the secret lives in `secrets` (oauth_apps/<id>/client_secret). */
 export interface OAuthAppsTable {
   id: string;
@@ -135,4 +134,100 @@ export interface Database {
   connections: ConnectionsTable;
   oauth_flows: OAuthFlowsTable;
   connect_sessions: ConnectSessionsTable;
+  hooks: HooksTable;
+  events: EventsTable;
+  subscriptions: SubscriptionsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+}
+
+// --- Events: webhook ingest, the event log and the delivery outbox (migration 0003) ---
+
+/**
+ * An ingest endpoint of a connection: `/hooks/{public_id}`. The signing secrets live in `secrets`
+ * (hooks/<id>/secret, and hooks/<id>/previous_secret during a rotation until `previous_expires_at`).
+ */
+export interface HooksTable {
+  id: string;
+  tenant_id: string;
+  connection_id: string;
+  /** 192 random bits, base64url: the unguessable part of the ingest URL. */
+  public_id: string;
+  /** Which product's rules apply (webhooks/registry.ts): bitbucket-cloud, bitbucket-dc, jira-cloud, confluence-dc. */
+  source: string;
+  scheme: 'hub-signature' | 'atlassian-jwt';
+  previous_expires_at: string | null;
+  /** JSON: what was registered upstream (webhook ids, expiry), `{}` when nothing was. */
+  registration: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The durable event log. `connection_id` is not a foreign key: the log outlives a deleted connection. */
+export interface EventsTable {
+  id: string;
+  tenant_id: string;
+  connection_id: string;
+  /** Null for events the gateway makes itself (connection.reauth_required, connection.deleted). */
+  hook_id: string | null;
+  type: string;
+  provider: string;
+  /** Unique per hook: the vendor's delivery id header, else the body's hash. */
+  dedupe_key: string | null;
+  occurred_at: string;
+  received_at: string;
+  /** The normalized event (SDK `SwitchyardEvent` without `raw`) as JSON. */
+  payload: string;
+  /** The body as received, when there was one. */
+  raw: string | null;
+  vendor_event_key: string;
+}
+
+export type SubscriptionStatus = 'active' | 'disabled';
+
+/** A subscriber endpoint. Its Standard Webhooks signing secret lives in `secrets` (subscriptions/<id>/secret). */
+export interface SubscriptionsTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  /** JSON array of event types; `["*"]` is every type. */
+  event_types: string;
+  /** Only events of this connection, when set. */
+  connection_id: string | null;
+  status: SubscriptionStatus;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'dead';
+
+/** The outbox: one row per (event, subscription) to deliver, claimed by one worker at a time. */
+export interface DeliveriesTable {
+  id: string;
+  tenant_id: string;
+  subscription_id: string;
+  event_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One HTTP attempt of a delivery: the delivery log. */
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  worker: string;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  outcome: 'succeeded' | 'retry' | 'failed' | 'dead';
 }

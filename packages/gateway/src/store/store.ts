@@ -1,4 +1,5 @@
 import type { ConnectionStore } from './connection-store.js';
+import type { EventStore } from './event-store.js';
 import type { ApiKeysTable, SecretsTable, TenantsTable } from './schema.js';
 
 export type TenantRow = TenantsTable;
@@ -19,6 +20,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** OAuth apps, grants, connections and OAuth flows (store/connection-store.ts). */
   readonly connections: ConnectionStore;
+  /** Hooks, the event log, subscriptions and the delivery outbox (store/event-store.ts). */
+  readonly events: EventStore;
 
   /** Run `fn` in one transaction with a store bound to it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;

@@ -1,11 +1,15 @@
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
 import { testDatabaseUrl } from './postgres.js';
+import { startPrismControl } from './prism-control.js';
 
 /**
  * The PostgreSQL suite never skips: when the server is not reachable the run fails here, loudly.
  * (scripts/test.sh tries to start a local cluster before vitest runs.)
+ * It also starts the Prism control service (prism-control.ts): the contract tests' mock upstreams start on
+ * first use, once per run, and stop at teardown.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const client = new pg.Client({ connectionString: testDatabaseUrl(), connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
@@ -18,4 +22,7 @@ export default async function setup(): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+  const prism = await startPrismControl();
+  project.provide('prismControl', prism.url);
+  return () => prism.close();
 }

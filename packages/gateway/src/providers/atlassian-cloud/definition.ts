@@ -32,7 +32,11 @@ export const atlassianCloud = {
       authType: 'api_token',
       description: 'Scoped API token (or service account token): Basic email:token through api.atlassian.com/ex.',
       fields: [
-        { name: 'site_url', secret: false, description: 'https://<your-site>.atlassian.net (its cloud id is looked up)' },
+        {
+          name: 'site_url',
+          secret: false,
+          description: 'https://<your-site>.atlassian.net (its cloud id is looked up)',
+        },
         { name: 'email', secret: false, description: 'Atlassian account email' },
         { name: 'token', secret: true, description: 'Scoped API token' },
       ],
