@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error.js';
+import { tokenGrantRow } from '../services/grant-row.js';
 import type { GrantRow } from '../store/connection-store.js';
 import { newId } from '../store/ids.js';
 import { startTestApp, type TestApp } from '../test-support/harness.js';
@@ -43,26 +44,9 @@ async function insertTokenGrant(
   const tenant = (await app.runtime.store.getTenantBySlug('default'))?.id ?? '';
   const id = newId('grt');
   const at = new Date().toISOString();
-  await app.runtime.store.connections.insertGrant({
-    id,
-    tenant_id: tenant,
-    provider: 'jira-dc',
-    auth_type: authType,
-    oauth_app_id: null,
-    username,
-    status: 'active',
-    version: 1,
-    scopes: '[]',
-    expires_at: null,
-    refreshed_at: null,
-    consented_at: null,
-    last_used_at: null,
-    last_error: null,
-    lease_owner: null,
-    lease_until: null,
-    created_at: at,
-    updated_at: at,
-  });
+  await app.runtime.store.connections.insertGrant(
+    tokenGrantRow({ id, tenantId: tenant, provider: 'jira-dc', authType, username, at }),
+  );
   await app.runtime.secrets.put(tenant, 'grants', id, field, secret);
   return id;
 }

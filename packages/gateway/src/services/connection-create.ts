@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import { guardUrl } from '../http/host-guard.js';
 import { requireProvider } from '../providers/registry.js';
 import type { AuthMethodDefinition, ProviderDefinition } from '../providers/types.js';
-import type { ConnectionRow, GrantRow } from '../store/connection-store.js';
+import type { ConnectionRow } from '../store/connection-store.js';
 import { newId, nowIso } from '../store/ids.js';
 import {
   authorizationOf,
@@ -15,6 +15,7 @@ import {
 import { type ConnectionDeps, checkCaPem, checkLive, type LiveAccount } from './connection-live.js';
 import { type ConnectionPlace, cloudIdOf } from './connection-target.js';
 import { toConnection } from './connection-view.js';
+import { tokenGrantRow } from './grant-row.js';
 import { SecretService } from './secrets.js';
 
 const refuse = (path: string, message: string) =>
@@ -65,26 +66,14 @@ function defaultName(n: NewTokenConnection): string {
 /** The grant, its encrypted secret and the connection, in one transaction. */
 function save(deps: ConnectionDeps, n: NewTokenConnection): Promise<Connection> {
   const at = nowIso();
-  const grant: GrantRow = {
+  const grant = tokenGrantRow({
     id: newId('grt'),
-    tenant_id: n.tenantId,
+    tenantId: n.tenantId,
     provider: n.def.id,
-    auth_type: n.method.authType,
-    oauth_app_id: null,
+    authType: n.method.authType,
     username: n.cred.identity,
-    status: 'active',
-    version: 1,
-    scopes: '[]',
-    expires_at: null,
-    refreshed_at: null,
-    consented_at: null,
-    last_used_at: null,
-    last_error: null,
-    lease_owner: null,
-    lease_until: null,
-    created_at: at,
-    updated_at: at,
-  };
+    at,
+  });
   const row: ConnectionRow = {
     id: newId('con'),
     tenant_id: n.tenantId,

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tokenGrantRow } from '../services/grant-row.js';
 import { newId, nowIso } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 
@@ -16,26 +17,9 @@ export async function seedConnection(store: Store, tenantId: string, provider: s
   const grantId = newId('grt');
   const connectionId = newId('con');
   await store.transaction(async (tx) => {
-    await tx.connections.insertGrant({
-      id: grantId,
-      tenant_id: tenantId,
-      provider,
-      auth_type: 'bearer',
-      oauth_app_id: null,
-      username: null,
-      status: 'active',
-      version: 1,
-      scopes: '[]',
-      expires_at: null,
-      refreshed_at: null,
-      consented_at: null,
-      last_used_at: null,
-      last_error: null,
-      lease_owner: null,
-      lease_until: null,
-      created_at: at,
-      updated_at: at,
-    });
+    await tx.connections.insertGrant(
+      tokenGrantRow({ id: grantId, tenantId, provider, authType: 'bearer', username: null, at }),
+    );
     await tx.connections.insertConnection({
       id: connectionId,
       tenant_id: tenantId,

@@ -1,5 +1,6 @@
 import { grantSecretFields } from '../auth/credential.js';
 import type { ProviderId } from '../providers/types.js';
+import { tokenGrantRow } from '../services/grant-row.js';
 import { SecretService } from '../services/secrets.js';
 import { newId } from '../store/ids.js';
 import type { AuthType } from '../store/schema.js';
@@ -33,26 +34,16 @@ export async function seedTokenConnection(
   const connectionId = newId('con');
   const field = seed.authType === 'basic' || seed.authType === 'app_password' ? 'password' : 'token';
   await deps.store.transaction(async (tx) => {
-    await tx.connections.insertGrant({
-      id: grantId,
-      tenant_id: seed.tenantId,
-      provider: seed.provider,
-      auth_type: seed.authType,
-      oauth_app_id: null,
-      username: seed.username,
-      status: 'active',
-      version: 1,
-      scopes: '[]',
-      expires_at: null,
-      refreshed_at: null,
-      consented_at: null,
-      last_used_at: null,
-      last_error: null,
-      lease_owner: null,
-      lease_until: null,
-      created_at: at,
-      updated_at: at,
-    });
+    await tx.connections.insertGrant(
+      tokenGrantRow({
+        id: grantId,
+        tenantId: seed.tenantId,
+        provider: seed.provider,
+        authType: seed.authType,
+        username: seed.username,
+        at,
+      }),
+    );
     await new SecretService(tx, deps.secrets.keyring).put(
       seed.tenantId,
       'grants',
