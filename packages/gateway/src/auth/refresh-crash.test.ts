@@ -1,37 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type GatewayProcess,
-  type SharedDatabase,
-  sharedDatabase,
-  startGatewayProcess,
-  testConnectionAt,
-} from '../test-support/oauth-gateway-process.js';
-import { clientAndEnv, type SeededGrant, seedOAuthGrant } from '../test-support/oauth-grants.js';
-import { startOAuthServer, type TestOAuthServer } from '../test-support/oauth-server.js';
+import { describe, expect, it } from 'vitest';
+import { expiredGrantOverProcesses } from '../test-support/gateway-process-fixture.js';
+import { type GatewayProcess, type SharedDatabase, testConnectionAt } from '../test-support/oauth-gateway-process.js';
+import type { SeededGrant } from '../test-support/oauth-grants.js';
+import type { TestOAuthServer } from '../test-support/oauth-server.js';
 
 /**
  * A gateway process killed with SIGKILL in the middle of a refresh, then restarted. See docs/refresh.md
  * ("Crash analysis") for which half of the guarantee each case proves.
  */
-let server: TestOAuthServer | undefined;
-let db: SharedDatabase | undefined;
-const gateways: GatewayProcess[] = [];
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((g) => g.kill()));
-  await db?.close();
-  await server?.close();
-  db = undefined;
-  server = undefined;
-});
+const expiredGrant = expiredGrantOverProcesses();
 
 async function setup(reuseLeewaySeconds: number) {
-  server = await startOAuthServer({ flavor: 'atlassian', reuseLeewaySeconds });
-  const { client, env } = await clientAndEnv(server);
-  db = await sharedDatabase({ ...env, SWITCHYARD_REFRESH_LEASE_SECONDS: '5' });
-  const g = await seedOAuthGrant(db.runtime, server, client, { expired: true });
-  const gw = await startGatewayProcess(db);
-  gateways.push(gw);
-  return { s: server, shared: db, g, gw };
+  const { server, db, grant, startGateway } = await expiredGrant({
+    reuseLeewaySeconds,
+    env: { SWITCHYARD_REFRESH_LEASE_SECONDS: '5' },
+  });
+  const gw = await startGateway();
+  return { s: server, shared: db, g: grant, gw, restart: startGateway };
 }
 
 const check = (shared: SharedDatabase, gw: GatewayProcess, g: SeededGrant) =>
@@ -46,21 +31,15 @@ function killOnRefreshResponse(s: TestOAuthServer, gw: GatewayProcess): void {
   };
 }
 
-async function restart(shared: SharedDatabase): Promise<GatewayProcess> {
-  const gw = await startGatewayProcess(shared);
-  gateways.push(gw);
-  return gw;
-}
-
 describe('crash during refresh (gateway processes, PostgreSQL)', () => {
   it('killed after the token endpoint rotated, before the commit: the rotated token is lost, and the restarted gateway recovers inside the provider’s reuse leeway (600 s)', async () => {
-    const { s, shared, g, gw } = await setup(600);
+    const { s, shared, g, gw, restart } = await setup(600);
     killOnRefreshResponse(s, gw);
     expect(await check(shared, gw, g)).toEqual({ dropped: true });
     expect(s.stats.tokenRequests.refresh_token).toBe(1);
     expect(await shared.runtime.store.connections.getGrant(g.grantId)).toMatchObject({ version: 1 });
 
-    const next = await restart(shared);
+    const next = await restart();
     const answer = await check(shared, next, g);
     expect(answer).toMatchObject({ status: 200, body: { ok: true, status: 'active' } });
     // The restarted gateway waited out the dead one's lease, then refreshed with the consumed refresh token.
@@ -72,11 +51,11 @@ describe('crash during refresh (gateway processes, PostgreSQL)', () => {
   }, 60_000);
 
   it('killed after the token endpoint rotated, before the commit, with no reuse leeway: the grant ends in reauth_required with a clear REAUTH_REQUIRED', async () => {
-    const { s, shared, g, gw } = await setup(0);
+    const { s, shared, g, gw, restart } = await setup(0);
     killOnRefreshResponse(s, gw);
     expect(await check(shared, gw, g)).toEqual({ dropped: true });
 
-    const next = await restart(shared);
+    const next = await restart();
     const answer = await check(shared, next, g);
     expect(answer).toMatchObject({
       status: 200,
@@ -97,7 +76,7 @@ describe('crash during refresh (gateway processes, PostgreSQL)', () => {
   }, 60_000);
 
   it('killed right after the commit, before the new token was used: the restarted gateway uses it with no extra token request', async () => {
-    const { s, shared, g, gw } = await setup(0);
+    const { s, shared, g, gw, restart } = await setup(0);
     s.setApiDelay(5000); // if the gateway reaches its account lookup before the kill, it is held there
     let killed: Promise<number | undefined> | undefined;
     s.onTokenResponse = async (info) => {
@@ -118,7 +97,7 @@ describe('crash during refresh (gateway processes, PostgreSQL)', () => {
     expect(await killed).toBe(2);
 
     s.setApiDelay(0);
-    const next = await restart(shared);
+    const next = await restart();
     expect(await check(shared, next, g)).toMatchObject({ status: 200, body: { ok: true, status: 'active' } });
     expect(s.stats.tokenRequests.refresh_token).toBe(1);
     expect(s.stats.tokenErrors).toEqual({});
