@@ -26,6 +26,7 @@ import type {
 import { paths } from './contract.js';
 import { isErrorBody, SwitchyardError } from './errors.js';
 import { deliveriesApi, eventsApi, hooksApi, subscriptionsApi } from './events-client.js';
+import { jiraApi } from './jira-client.js';
 
 export interface ClientOptions {
   /** Base URL of the gateway, e.g. http://127.0.0.1:3001 */
@@ -201,6 +202,9 @@ export class SwitchyardClient {
     test: (connectionId: string): Promise<ConnectionTest> =>
       this.request('POST', fill(paths.connectionTest, { connection_id: connectionId })),
   };
+
+  /** The normalized Jira API of a connection (docs/jira-api.md). */
+  readonly jira = jiraApi(this);
 
   /** Webhook ingest endpoints of a connection (docs/events.md). */
   readonly hooks = hooksApi(this);

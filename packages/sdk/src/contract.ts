@@ -298,6 +298,13 @@ export const paths = {
   connectionTest: '/v1/connections/:connection_id/test',
   /** The authenticated passthrough: any method on `<connectionProxy>/<vendor path>` (see docs/proxy.md). */
   connectionProxy: '/v1/connections/:connection_id/proxy',
+  /** The normalized Jira API of a connection (docs/jira-api.md). */
+  jiraMyself: '/v1/connections/:connection_id/jira/myself',
+  jiraProjects: '/v1/connections/:connection_id/jira/projects',
+  jiraIssues: '/v1/connections/:connection_id/jira/issues',
+  jiraIssue: '/v1/connections/:connection_id/jira/issues/:issue_key',
+  jiraTransitions: '/v1/connections/:connection_id/jira/issues/:issue_key/transitions',
+  jiraComments: '/v1/connections/:connection_id/jira/issues/:issue_key/comments',
   hooks: '/v1/connections/:connection_id/hooks',
   hook: '/v1/connections/:connection_id/hooks/:hook_id',
   hookRotate: '/v1/connections/:connection_id/hooks/:hook_id/rotate',

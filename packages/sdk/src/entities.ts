@@ -176,6 +176,22 @@ export interface Issue {
   links: Links;
 }
 
+/** A Jira project (the normalized Jira API). */
+export interface JiraProject {
+  id: string;
+  key: string;
+  name: string | null;
+  project_type: string | null;
+  links: Links;
+}
+
+/** A workflow transition available on a Jira issue. */
+export interface JiraTransition {
+  id: string;
+  name: string;
+  to: IssueStatus | null;
+}
+
 /** One field change of a Jira issue update (from the changelog). */
 export interface IssueFieldChange {
   field: string;

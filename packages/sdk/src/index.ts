@@ -5,3 +5,4 @@ export * from './entities.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './events-contract.js';
+export * from './jira-client.js';

@@ -24,6 +24,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { hookRoutes } from './routes/hooks.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { jiraRoutes } from './routes/jira.js';
 import { keyRoutes } from './routes/keys.js';
 import { oauthAppRoutes } from './routes/oauth-apps.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
@@ -119,6 +120,7 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     await v1.register(providerRoutes(runtime));
     await v1.register(connectionRoutes(runtime));
     await v1.register(proxyRoutes(runtime));
+    await v1.register(jiraRoutes(runtime));
     await v1.register(connectRoutes(runtime));
     await v1.register(oauthAppRoutes(runtime));
     await v1.register(hookRoutes(runtime));

@@ -16,7 +16,7 @@ function text(value: unknown): { body: string | null; format: TextFormat } {
  * The issue's page: `{site}/browse/{key}`, from the REST `self` link. Through the 3LO gateway (api.atlassian.com)
  * `self` does not name the site, so there is no web link to build.
  */
-function browseLink(self: string | null, key: string): string | null {
+export function browseLink(self: string | null, key: string): string | null {
   if (self === null) return null;
   try {
     const url = new URL(self);
