@@ -1,3 +1,4 @@
+import { bitbucketApi } from './bitbucket-client.js';
 import { type ConnectionClient, connectionClient } from './connection-client.js';
 import type {
   ApiKey,
@@ -205,6 +206,9 @@ export class SwitchyardClient {
 
   /** The normalized Jira API of a connection (docs/jira-api.md). */
   readonly jira = jiraApi(this);
+
+  /** The normalized Bitbucket API of a connection (docs/bitbucket-api.md). */
+  readonly bitbucket = bitbucketApi(this);
 
   /** Webhook ingest endpoints of a connection (docs/events.md). */
   readonly hooks = hooksApi(this);

@@ -305,6 +305,20 @@ export const paths = {
   jiraIssue: '/v1/connections/:connection_id/jira/issues/:issue_key',
   jiraTransitions: '/v1/connections/:connection_id/jira/issues/:issue_key/transitions',
   jiraComments: '/v1/connections/:connection_id/jira/issues/:issue_key/comments',
+  /** The normalized Bitbucket API of a connection (docs/bitbucket-api.md). */
+  bitbucketUser: '/v1/connections/:connection_id/bitbucket/user',
+  bitbucketWorkspaces: '/v1/connections/:connection_id/bitbucket/workspaces',
+  bitbucketRepositories: '/v1/connections/:connection_id/bitbucket/workspaces/:workspace/repositories',
+  bitbucketRepository: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo',
+  bitbucketPullRequests: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests',
+  bitbucketPullRequest: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id',
+  bitbucketApprove:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/approve',
+  bitbucketDecline:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/decline',
+  bitbucketMerge: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/merge',
+  bitbucketComments:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/comments',
   hooks: '/v1/connections/:connection_id/hooks',
   hook: '/v1/connections/:connection_id/hooks/:hook_id',
   hookRotate: '/v1/connections/:connection_id/hooks/:hook_id/rotate',

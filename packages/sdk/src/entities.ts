@@ -225,3 +225,13 @@ export interface ConfluencePage {
   vendor_ids: VendorIds;
   links: Links;
 }
+
+/** A Bitbucket Cloud workspace, or a Data Center project (which plays its role). */
+export interface BitbucketWorkspace {
+  /** Cloud: the workspace uuid; Data Center: the numeric project id as a string. */
+  id: string;
+  /** Cloud: the workspace slug; Data Center: the project key. Repository paths use it. */
+  slug: string;
+  name: string | null;
+  links: Links;
+}

@@ -1,3 +1,4 @@
+export * from './bitbucket-client.js';
 export * from './client.js';
 export * from './connection-client.js';
 export * from './contract.js';

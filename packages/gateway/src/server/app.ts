@@ -16,6 +16,7 @@ import { requireApiKey } from './plugins/authenticate.js';
 import { registerErrorEnvelope } from './plugins/error-envelope.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { newRequestId } from './request-id.js';
+import { bitbucketRoutes } from './routes/bitbucket.js';
 import { connectRoutes } from './routes/connect.js';
 import { connectBrowserRoutes } from './routes/connect-browser.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -121,6 +122,7 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     await v1.register(connectionRoutes(runtime));
     await v1.register(proxyRoutes(runtime));
     await v1.register(jiraRoutes(runtime));
+    await v1.register(bitbucketRoutes(runtime));
     await v1.register(connectRoutes(runtime));
     await v1.register(oauthAppRoutes(runtime));
     await v1.register(hookRoutes(runtime));
