@@ -15,19 +15,6 @@ interface Seen {
   violations: string[];
 }
 
-/**
- * The request violations Prism reported. With many (schema-generated, dynamic-mode) response violations Prism
- * prefixes the list with `Too many violations! `: the list is still read, and only request ones count.
- */
-function violationsOf(header: string | undefined): string[] {
-  const prefix = 'Too many violations! ';
-  if (header === undefined || !header.startsWith(prefix)) return requestViolations(header);
-  const rest = header.slice(prefix.length);
-  const parsed = requestViolations(rest);
-  if (parsed.length !== 1 || parsed[0] !== rest) return parsed;
-  return rest.includes('"location":["request"') || !rest.includes('"location":["response"') ? [header] : [];
-}
-
 /** A recording pass-through in front of one Prism mock: each request with the mock's status and violations. */
 async function recordingFront(mock: string): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
@@ -44,7 +31,7 @@ async function recordingFront(mock: string): Promise<{ url: string; seen: Seen[]
           method: req.method ?? 'GET',
           path: req.url ?? '/',
           status: answer.statusCode,
-          violations: violationsOf(Array.isArray(v) ? v.join(',') : v),
+          violations: requestViolations(Array.isArray(v) ? v.join(',') : v),
         });
         const { connection: _conn, 'keep-alive': _ka, 'transfer-encoding': _te, ...back } = answer.headers;
         res.writeHead(answer.statusCode, back);
