@@ -1,31 +1,14 @@
 import type { Dispatcher } from 'undici';
-import type { Config } from '../../config/load.js';
 import { AppError } from '../../errors/app-error.js';
-import { readJson } from '../../http/body.js';
-import type { UpstreamClient } from '../../http/upstream-client.js';
-import { expectOk } from '../../http/upstream-errors.js';
 import { apiRootOf } from '../connection-target.js';
-import type { ProxyTargets } from '../proxy-targets.js';
+import { callVendorJson, type Query, type VendorAnswer, type VendorTransportDeps, withQuery } from '../vendor-json.js';
 
 /** Bitbucket Cloud speaks the 2.0 API (`next` links); Data Center `/rest/api/latest` (start/nextPageStart). */
 export type BitbucketFlavor = 'cloud' | 'dc';
 
-/** Query parameters; an array repeats the parameter (Cloud's `state=OPEN&state=MERGED`). */
-export type Query = Record<string, string | number | readonly string[] | undefined>;
+export type { Query } from '../vendor-json.js';
 
-function withQuery(url: URL, query: Query | undefined): URL {
-  for (const [k, v] of Object.entries(query ?? {})) {
-    if (v === undefined) continue;
-    if (typeof v === 'object') for (const each of v) url.searchParams.append(k, each);
-    else url.searchParams.set(k, String(v));
-  }
-  return url;
-}
-
-export interface BitbucketAnswer {
-  json: unknown;
-  headers: Record<string, string | string[] | undefined>;
-}
+export type BitbucketAnswer = VendorAnswer;
 
 /**
  * One connection's Bitbucket, as the normalized API sees it: JSON in, JSON out, any non-2xx answer already
@@ -43,11 +26,7 @@ export interface BitbucketTransport {
   owns(url: string): boolean;
 }
 
-export interface BitbucketTransportDeps {
-  config: Config;
-  outbound: UpstreamClient;
-  targets: ProxyTargets;
-}
+export type BitbucketTransportDeps = VendorTransportDeps;
 
 /** The Bitbucket of a connection (bitbucket-cloud or bitbucket-dc), through the proxy's targets and retries. */
 export async function connectionBitbucket(
@@ -81,22 +60,10 @@ export async function connectionBitbucket(
     path: string,
     options: { query?: Query; body?: unknown } = {},
   ): Promise<BitbucketAnswer> => {
-    const headers: Record<string, string> = { ...target.defaultHeaders, accept: 'application/json' };
-    const hasBody = options.body !== undefined;
-    if (hasBody) headers['content-type'] = 'application/json';
     const absolute = /^https?:\/\//i.test(path);
     if (absolute && !owns(path)) throw new AppError('VALIDATION', 'The cursor points outside this connection.');
-    const res = await deps.outbound.request({
-      method,
-      url: withQuery(new URL(absolute ? path : `${prefix}${path}`), options.query),
-      headers,
-      body: hasBody ? JSON.stringify(options.body) : null,
-      credential: target.credential,
-      ...(target.budget === undefined ? {} : { budget: target.budget }),
-      dispatcher: root.dispatcher,
-    });
-    await expectOk(res);
-    return { json: await readJson(res.body), headers: res.headers };
+    const url = withQuery(new URL(absolute ? path : `${prefix}${path}`), options.query);
+    return callVendorJson(deps, target, root, method, url, options.body);
   };
   return {
     flavor,

@@ -1,16 +1,12 @@
 import type { Dispatcher } from 'undici';
-import type { Config } from '../../config/load.js';
 import { AppError } from '../../errors/app-error.js';
-import { readJson } from '../../http/body.js';
-import type { UpstreamClient } from '../../http/upstream-client.js';
-import { expectOk } from '../../http/upstream-errors.js';
 import { apiRootOf } from '../connection-target.js';
-import type { ProxyTargets } from '../proxy-targets.js';
+import { callVendorJson, type Query, type VendorTransportDeps, withQuery } from '../vendor-json.js';
 
 /** Jira Cloud speaks REST v3 (ADF rich text); Jira Data Center REST v2 (wiki markup). */
 export type JiraFlavor = 'cloud' | 'dc';
 
-export type Query = Record<string, string | number | undefined>;
+export type { Query } from '../vendor-json.js';
 
 /**
  * One connection's Jira, as the normalized API sees it: JSON in, JSON out, any non-2xx answer already turned
@@ -22,16 +18,7 @@ export interface JiraTransport {
   send(method: Dispatcher.HttpMethod, path: string, options?: { query?: Query; body?: unknown }): Promise<unknown>;
 }
 
-export interface JiraTransportDeps {
-  config: Config;
-  outbound: UpstreamClient;
-  targets: ProxyTargets;
-}
-
-export function withQuery(url: URL, query: Query | undefined): URL {
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-  return url;
-}
+export type JiraTransportDeps = VendorTransportDeps;
 
 /** The Jira of a connection (atlassian-cloud or jira-dc), through the proxy's targets, budgets and retries. */
 export async function connectionJira(
@@ -53,20 +40,8 @@ export async function connectionJira(
   return {
     flavor,
     async send(method, path, options = {}) {
-      const headers: Record<string, string> = { ...target.defaultHeaders, accept: 'application/json' };
-      const hasBody = options.body !== undefined;
-      if (hasBody) headers['content-type'] = 'application/json';
-      const res = await deps.outbound.request({
-        method,
-        url: withQuery(new URL(`${prefix}${path}`), options.query),
-        headers,
-        body: hasBody ? JSON.stringify(options.body) : null,
-        credential: target.credential,
-        ...(target.budget === undefined ? {} : { budget: target.budget }),
-        dispatcher: root.dispatcher,
-      });
-      await expectOk(res);
-      return readJson(res.body);
+      const url = withQuery(new URL(`${prefix}${path}`), options.query);
+      return (await callVendorJson(deps, target, root, method, url, options.body)).json;
     },
   };
 }
