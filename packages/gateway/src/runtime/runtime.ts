@@ -7,6 +7,7 @@ import { type LoadedKeyring, loadKeyring } from '../crypto/master-key.js';
 import { UpstreamDispatchers } from '../http/safe-dispatcher.js';
 import { UpstreamClient } from '../http/upstream-client.js';
 import { Authenticator } from '../services/authenticate.js';
+import { ProxyTargets } from '../services/proxy-targets.js';
 import { SecretService } from '../services/secrets.js';
 import { type Db, migrate, openDatabase } from '../store/connect.js';
 import { KyselyStore } from '../store/kysely-store.js';
@@ -33,6 +34,11 @@ export interface Runtime {
   events: EventsRuntime;
   /** Told when a connection changes or goes, so in-memory caches (the proxy's) drop it at once. */
   connectionChanges: EventEmitter<{ changed: [tenantId: string, connectionId: string] }>;
+  /**
+   * Connection lookups and credentials for upstream calls, cached for a few seconds: one cache per process,
+   * shared by the proxy and the normalized APIs, dropped for a connection as soon as it changes.
+   */
+  targets: ProxyTargets;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const outbound = new UpstreamClient();
   const secrets = new SecretService(store, loaded.keyring);
   const events = createEventsRuntime({ store, secrets, config, logger });
+  const grants = new GrantManager({ store, secrets, config, logger, upstream });
+  const targets = new ProxyTargets({ store, config, grants, upstream });
+  const connectionChanges: Runtime['connectionChanges'] = new EventEmitter();
+  connectionChanges.on('changed', (tenantId, connectionId) => targets.invalidate(tenantId, connectionId));
   return {
     config,
     logger,
@@ -77,11 +87,12 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     keyringSource: loaded.source,
     secrets,
     authenticator: new Authenticator(store),
-    grants: new GrantManager({ store, secrets, config, logger, upstream }),
+    grants,
     upstream,
     outbound,
     events,
-    connectionChanges: new EventEmitter(),
+    connectionChanges,
+    targets,
     close: async () => {
       await events.writer.drain();
       await outbound.close();

@@ -70,9 +70,10 @@ export class ConnectionProxy {
   readonly targets: ProxyTargets;
   readonly #deps: ProxyDeps;
 
-  constructor(deps: ProxyDeps) {
+  /** `targets` is the runtime's shared cache in the gateway (one per process, invalidated on change). */
+  constructor(deps: ProxyDeps, targets: ProxyTargets = new ProxyTargets(deps)) {
     this.#deps = deps;
-    this.targets = new ProxyTargets(deps);
+    this.targets = targets;
   }
 
   async forward(call: ProxyCall): Promise<ProxyAnswer> {

@@ -13,7 +13,6 @@ import {
 } from '../../services/bitbucket/pulls.js';
 import { bitbucketUser, getRepository, listRepositories, listWorkspaces } from '../../services/bitbucket/repos.js';
 import { connectionBitbucket } from '../../services/bitbucket/transport.js';
-import { ProxyTargets } from '../../services/proxy-targets.js';
 import {
   bitbucketParams,
   commentBody,
@@ -31,13 +30,7 @@ import { principalOf } from '../plugins/authenticate.js';
 export const bitbucketRoutes =
   (runtime: Runtime): FastifyPluginAsyncZod =>
   async (app) => {
-    const targets = new ProxyTargets(runtime);
-    const invalidate = (tenantId: string, connectionId: string) => targets.invalidate(tenantId, connectionId);
-    runtime.connectionChanges.on('changed', invalidate);
-    app.addHook('onClose', async () => {
-      runtime.connectionChanges.off('changed', invalidate);
-    });
-    const deps = { config: runtime.config, outbound: runtime.outbound, targets };
+    const deps = { config: runtime.config, outbound: runtime.outbound, targets: runtime.targets };
     const bbOf = (req: Parameters<typeof principalOf>[0] & { params: { connection_id: string } }) =>
       connectionBitbucket(deps, principalOf(req).tenant.id, req.params.connection_id);
     const repoOf = (p: { workspace: string; repo: string }) => ({ workspace: p.workspace, repo: p.repo });

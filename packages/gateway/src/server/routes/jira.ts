@@ -11,7 +11,6 @@ import {
 } from '../../services/jira/extras.js';
 import { createIssue, deleteIssue, getIssue, searchIssues, updateIssue } from '../../services/jira/issues.js';
 import { connectionJira } from '../../services/jira/transport.js';
-import { ProxyTargets } from '../../services/proxy-targets.js';
 import {
   commentBody,
   commentsQuery,
@@ -30,13 +29,7 @@ import { principalOf } from '../plugins/authenticate.js';
 export const jiraRoutes =
   (runtime: Runtime): FastifyPluginAsyncZod =>
   async (app) => {
-    const targets = new ProxyTargets(runtime);
-    const invalidate = (tenantId: string, connectionId: string) => targets.invalidate(tenantId, connectionId);
-    runtime.connectionChanges.on('changed', invalidate);
-    app.addHook('onClose', async () => {
-      runtime.connectionChanges.off('changed', invalidate);
-    });
-    const deps = { config: runtime.config, outbound: runtime.outbound, targets };
+    const deps = { config: runtime.config, outbound: runtime.outbound, targets: runtime.targets };
     const jiraOf = (req: Parameters<typeof principalOf>[0] & { params: { connection_id: string } }) =>
       connectionJira(deps, principalOf(req).tenant.id, req.params.connection_id);
     const tags = ['jira'];

@@ -14,12 +14,7 @@ import { principalOf } from '../plugins/authenticate.js';
 export const proxyRoutes =
   (runtime: Runtime): FastifyPluginAsyncZod =>
   async (app) => {
-    const proxy = new ConnectionProxy(runtime);
-    const invalidate = (tenantId: string, connectionId: string) => proxy.targets.invalidate(tenantId, connectionId);
-    runtime.connectionChanges.on('changed', invalidate);
-    app.addHook('onClose', async () => {
-      runtime.connectionChanges.off('changed', invalidate);
-    });
+    const proxy = new ConnectionProxy(runtime, runtime.targets);
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
