@@ -121,7 +121,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('hooks and subscriptions API on %s',
     expect((await send('another-secret')).status).toBe(401);
     const err = await refused(gw.client.hooks.create(gw.connections['bitbucket-cloud'], { scheme: 'atlassian-jwt' }));
     expect(err.code).toBe('VALIDATION');
-    const jiraDc = await seedConnection(gw.t.runtime.store, gw.tenantId, 'jira-dc');
+    const jiraDc = await seedConnection(gw.t.runtime, gw.tenantId, 'jira-dc');
     expect((await refused(gw.client.hooks.create(jiraDc))).code).toBe('VALIDATION');
   });
 

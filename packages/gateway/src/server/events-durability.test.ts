@@ -37,7 +37,7 @@ describe('ingest durability across SIGKILL (SQLite, built gateway)', () => {
     const runtime = await createRuntime(loadConfig(env), createLogger('warn', new LogCapture()));
     const admin = await bootstrap(runtime.store);
     if (admin === undefined) throw new Error('no bootstrap');
-    const connectionId = await seedConnection(runtime.store, admin.tenant.id, 'bitbucket-dc');
+    const connectionId = await seedConnection(runtime, admin.tenant.id, 'bitbucket-dc');
     const hook = await createHook({ ...runtime, hooks: runtime.events.hooks }, admin.tenant.id, connectionId, {
       secret: TEST_SECRET,
     });

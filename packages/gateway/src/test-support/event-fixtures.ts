@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tokenGrantRow } from '../services/grant-row.js';
-import { newId, nowIso } from '../store/ids.js';
+import type { ProviderId } from '../providers/types.js';
+import type { SecretService } from '../services/secrets.js';
 import type { Store } from '../store/store.js';
+import { seedTokenConnection } from './seed-connection.js';
 
 /**
  * Helpers for the event tests: connections stored directly (no vendor to check a token against), a Standard
@@ -11,38 +12,21 @@ import type { Store } from '../store/store.js';
  * subscriber endpoint that records what it receives.
  */
 
-/** A token connection of `provider` in the tenant, stored straight through the store. */
-export async function seedConnection(store: Store, tenantId: string, provider: string): Promise<string> {
-  const at = nowIso();
-  const grantId = newId('grt');
-  const connectionId = newId('con');
-  await store.transaction(async (tx) => {
-    await tx.connections.insertGrant(
-      tokenGrantRow({ id: grantId, tenantId, provider, authType: 'bearer', username: null, at }),
-    );
-    await tx.connections.insertConnection({
-      id: connectionId,
-      tenant_id: tenantId,
-      provider,
-      grant_id: grantId,
-      name: `${provider} test`,
-      site_url: null,
-      cloud_id: null,
-      account_id: null,
-      account_name: null,
-      products: '[]',
-      scopes: '[]',
-      status: 'active',
-      auth_hint: null,
-      ca_pem: null,
-      metadata: '{}',
-      last_used_at: null,
-      last_error: null,
-      created_at: at,
-      updated_at: at,
-    });
+/** A bearer-token connection of `provider` in the tenant, stored straight through the store (seed-connection.ts). */
+export function seedConnection(
+  deps: { store: Store; secrets: SecretService },
+  tenantId: string,
+  provider: ProviderId,
+): Promise<string> {
+  return seedTokenConnection(deps, {
+    tenantId,
+    provider,
+    authType: 'bearer',
+    username: null,
+    secret: 'seeded-event-test-token',
+    siteUrl: null,
+    products: [],
   });
-  return connectionId;
 }
 
 /**

@@ -22,10 +22,10 @@ export async function startEventGateway(kind: Kind, env: Record<string, string> 
     const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
     const tenantId = t.admin.tenant.id;
     const connections = {
-      'bitbucket-cloud': await seedConnection(t.runtime.store, tenantId, 'bitbucket-cloud'),
-      'bitbucket-dc': await seedConnection(t.runtime.store, tenantId, 'bitbucket-dc'),
-      'atlassian-cloud': await seedConnection(t.runtime.store, tenantId, 'atlassian-cloud'),
-      'confluence-dc': await seedConnection(t.runtime.store, tenantId, 'confluence-dc'),
+      'bitbucket-cloud': await seedConnection(t.runtime, tenantId, 'bitbucket-cloud'),
+      'bitbucket-dc': await seedConnection(t.runtime, tenantId, 'bitbucket-dc'),
+      'atlassian-cloud': await seedConnection(t.runtime, tenantId, 'atlassian-cloud'),
+      'confluence-dc': await seedConnection(t.runtime, tenantId, 'confluence-dc'),
     };
     const client = new SwitchyardClient({ baseUrl: url, apiKey: t.admin.adminKey.key });
     const ingestUrl = (hook: Pick<CreatedHook, 'url'>) => `${url}${new URL(hook.url).pathname}`;
