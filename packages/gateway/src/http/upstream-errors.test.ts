@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MAX_VENDOR_MESSAGE, upstreamError, vendorMessage } from './upstream-errors.js';
+import { credentialStrings, MAX_VENDOR_MESSAGE, upstreamError, vendorMessage } from './upstream-errors.js';
 
 const res = (status: number, body: string, headers: Record<string, string> = {}) => ({
   status,
@@ -20,6 +20,17 @@ describe('vendor messages', () => {
       'Project FOO does not exist.',
     );
     expect(vendorMessage('{"message":"Could not parse cql"}')).toBe('Could not parse cql');
+  });
+
+  it('scrubs the caller’s own credential in any form the vendor echoes, and control characters', () => {
+    const basic = `Basic ${Buffer.from('jane@example.com:tok-3f9a8b7c').toString('base64')}`;
+    const secrets = credentialStrings(basic);
+    expect(vendorMessage('{"message":"token tok-3f9a8b7c is not valid"}', secrets)).toBe(
+      'token [REDACTED] is not valid',
+    );
+    expect(vendorMessage('{"message":"bad jane@example.com:tok-3f9a8b7c"}', secrets)).toBe('bad [REDACTED]');
+    expect(vendorMessage('bad\u0000\u0007 thing\n\n  here')).toBe('bad thing here');
+    expect(vendorMessage('{"message":"\\u0000 "}')).toBeUndefined();
   });
 
   it('drops HTML pages, scrubs secrets and truncates', () => {

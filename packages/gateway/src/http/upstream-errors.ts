@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors/app-error.js';
-import { redactText } from '../errors/redact.js';
+import { REDACTED, redactText } from '../errors/redact.js';
 import { readSnippet } from './body.js';
 import { type HeaderBag, rateLimitScope, retryHint } from './retry-after.js';
 import { classifyError } from './retry-policy.js';
@@ -43,16 +43,43 @@ function fromJson(body: unknown): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
-/** A one-line, secret-free vendor message from an error body (JSON shapes of Jira, Confluence, Bitbucket). */
-export function vendorMessage(body: string): string | undefined {
-  let message: string | undefined;
-  try {
-    message = fromJson(JSON.parse(body));
-  } catch {
-    message = /<[a-z!]/i.test(body) ? undefined : text(body); // HTML error pages say nothing useful
+/**
+ * The strings an Authorization header gives away: the header, its credential, and for Basic the decoded
+ * `user:secret` and the secret alone. A vendor that echoes any of them must not have it quoted back.
+ */
+export function credentialStrings(authorization: string): string[] {
+  const credential = authorization.replace(/^\S+\s+/, '');
+  const out = [authorization, credential];
+  if (/^basic\s/i.test(authorization)) {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    out.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
   }
+  return out.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** JSON text parsed, or undefined when it is not JSON. */
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the vendor said, fit to quote back to a caller (JSON shapes of Jira, Confluence, Bitbucket, OAuth): the
+ * given secrets (see credentialStrings) and anything that looks like a credential scrubbed, control characters
+ * and HTML error pages dropped, whitespace collapsed, at most MAX_VENDOR_MESSAGE characters. Undefined when there
+ * is nothing readable.
+ */
+export function vendorMessage(body: string, secrets: readonly string[] = []): string | undefined {
+  const json = parseJson(body);
+  let message = json === undefined ? (/<[a-z!]/i.test(body) ? undefined : text(body)) : fromJson(json);
   if (message === undefined) return undefined;
-  const one = redactText(message.replace(/\s+/g, ' '));
+  for (const secret of secrets) message = message.split(secret).join(REDACTED);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  const one = redactText(message.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ')).trim();
+  if (one === '') return undefined;
   return one.length > MAX_VENDOR_MESSAGE ? `${one.slice(0, MAX_VENDOR_MESSAGE - 1)}…` : one;
 }
 

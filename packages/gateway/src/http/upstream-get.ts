@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Dispatcher, request } from 'undici';
 import { AppError } from '../errors/app-error.js';
-import { readText } from './upstream-body.js';
+import { readText } from './body.js';
 
 export interface UpstreamAnswer {
   status: number;
@@ -43,7 +43,7 @@ export async function upstreamGet(url: string, options: UpstreamGetOptions = {})
       bodyTimeout: timeout,
       ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     });
-    return { status: res.statusCode, headers: res.headers, text: await readText(res.body) };
+    return { status: res.statusCode, headers: res.headers, text: await readText(res.body, 1024 * 1024) };
   } catch (err) {
     const refused = guardError(err);
     if (refused !== undefined) throw refused;

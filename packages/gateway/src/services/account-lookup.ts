@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { AppError } from '../errors/app-error.js';
-import { credentialStrings, parseJson, vendorMessage } from '../http/upstream-body.js';
+import { credentialStrings, parseJson, vendorMessage } from '../http/upstream-errors.js';
 import { header, type UpstreamAnswer, upstreamGet } from '../http/upstream-get.js';
 import { providers } from '../providers/registry.js';
 import type { Product, ProviderId } from '../providers/types.js';

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { AppError } from '../errors/app-error.js';
-import { parseJson, vendorMessage } from '../http/upstream-body.js';
+import { parseJson, vendorMessage } from '../http/upstream-errors.js';
 import { upstreamGet } from '../http/upstream-get.js';
 import type { Product } from '../providers/types.js';
 import type { GrantedSite } from './connect-flow.js';

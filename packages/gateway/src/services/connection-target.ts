@@ -1,6 +1,6 @@
 import { AppError } from '../errors/app-error.js';
 import type { UpstreamDispatchers } from '../http/safe-dispatcher.js';
-import { parseJson, vendorMessage } from '../http/upstream-body.js';
+import { parseJson, vendorMessage } from '../http/upstream-errors.js';
 import { upstreamGet } from '../http/upstream-get.js';
 import { requireProvider } from '../providers/registry.js';
 import type { AuthMethodDefinition, Endpoints, Product, ProviderDefinition, ProviderId } from '../providers/types.js';
