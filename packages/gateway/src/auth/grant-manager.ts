@@ -10,7 +10,7 @@ import type { SecretService } from '../services/secrets.js';
 import type { GrantRow } from '../store/connection-store.js';
 import type { Store } from '../store/store.js';
 import { type AppliedCredential, type CredentialSource, grantSecretFields } from './credential.js';
-import { grantGone, markTokenRejected, reauthRequired, tokenRejected } from './grant-status.js';
+import { grantGone, markTokenRejected, type ReauthListener, reauthRequired, tokenRejected } from './grant-status.js';
 import type { RefreshDeps, RefreshOutcome } from './oauth-refresh.js';
 import { refreshUnderLease } from './refresh-lease.js';
 import { needsRefresh, type RefreshTiming, refreshTiming } from './refresh-timing.js';
@@ -36,6 +36,8 @@ export interface GrantManagerDeps {
   clock?: Clock;
   timing?: Partial<RefreshTiming>;
   onRefreshOutcome?: (provider: string, outcome: RefreshOutcome) => void;
+  /** Records what a grant needing a new consent means for its connections (the runtime: an event each). */
+  onReauthRequired?: ReauthListener;
 }
 
 /**
@@ -62,6 +64,7 @@ export class GrantManager implements CredentialSource {
       clock: deps.clock ?? systemClock,
       timing: refreshTiming(deps.config, deps.timing),
       fetchFor: (url, ca) => this.#fetchFor(url, ca),
+      onReauthRequired: deps.onReauthRequired,
       onOutcome: (provider, outcome) => {
         deps.onRefreshOutcome?.(provider, outcome);
         for (const listener of this.#listeners) listener(provider, outcome);

@@ -1,5 +1,4 @@
 import { AppError } from '../errors/app-error.js';
-import { emitConnectionEvent } from '../services/connection-events.js';
 import type { GrantRow } from '../store/connection-store.js';
 import type { Store } from '../store/store.js';
 
@@ -18,20 +17,37 @@ export const grantGone = (grantId: string) =>
     `The credential of this connection (grant ${grantId}) no longer exists. Delete the connection and connect again.`,
   );
 
+/** A connection whose grant now needs a new consent. */
+export interface ReauthConnection {
+  tenantId: string;
+  id: string;
+  provider: string;
+}
+
+/**
+ * Told, inside the transaction that marks a grant reauth_required, of each connection the grant backs: what it
+ * writes commits (or rolls back) with the status change. The runtime records a `connection.reauth_required` event
+ * here (services/connection-events.ts), which keeps this layer free of the event log.
+ */
+export type ReauthListener = (tx: Store, connection: ReauthConnection, reason: string) => Promise<void>;
+
 /**
  * Put a grant and every connection it backs into reauth_required, with the reason as last_error.
  * Clears this grant's refresh lease: nothing will refresh it any more.
  */
-export async function markReauthRequired(store: Store, grant: GrantRow, reason: string, at: string): Promise<void> {
+export async function markReauthRequired(
+  store: Store,
+  grant: GrantRow,
+  reason: string,
+  at: string,
+  onReauth?: ReauthListener,
+): Promise<void> {
   await store.transaction(async (tx) => {
     // Subscribers hear about it once, when the grant goes from usable to needing a new consent.
-    if (grant.status !== 'reauth_required') {
+    if (grant.status !== 'reauth_required' && onReauth !== undefined) {
       const connections = await tx.connections.listConnections(grant.tenant_id, { grantId: grant.id }, { limit: 1000 });
       for (const c of connections) {
-        await emitConnectionEvent(tx, grant.tenant_id, c.id, 'connection.reauth_required', {
-          reason,
-          provider: c.provider,
-        });
+        await onReauth(tx, { tenantId: grant.tenant_id, id: c.id, provider: c.provider }, reason);
       }
     }
     await tx.connections.updateGrant(grant.id, {

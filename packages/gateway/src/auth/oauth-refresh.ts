@@ -10,7 +10,7 @@ import { SecretService } from '../services/secrets.js';
 import type { GrantRow } from '../store/connection-store.js';
 import type { Store } from '../store/store.js';
 import { grantSecretFields } from './credential.js';
-import { markReauthRequired, reauthRequired } from './grant-status.js';
+import { markReauthRequired, type ReauthListener, reauthRequired } from './grant-status.js';
 import { needsReconnect, OAuthGrantError, refreshTokens, type TokenSet } from './oauth-client.js';
 import type { RefreshTiming } from './refresh-timing.js';
 
@@ -25,6 +25,8 @@ export interface RefreshDeps {
   fetchFor: (url: string, caPem: string | null) => typeof fetch | undefined;
   /** Called once per refresh attempt sequence with its outcome (metrics). */
   onOutcome?: (provider: string, outcome: RefreshOutcome) => void;
+  /** Told of each connection a grant going to reauth_required backs, in that transaction (grant-status.ts). */
+  onReauthRequired?: ReauthListener | undefined;
 }
 
 export type RefreshOutcome = 'refreshed' | 'reauth_required' | 'transient' | 'rejected' | 'conflict';
@@ -116,7 +118,7 @@ async function failed(deps: RefreshDeps, grant: GrantRow, err: unknown): Promise
       'refresh refused: grant needs a new consent',
     );
     deps.onOutcome?.(grant.provider, 'reauth_required');
-    await markReauthRequired(deps.store, grant, reason, at);
+    await markReauthRequired(deps.store, grant, reason, at, deps.onReauthRequired);
     throw reauthRequired(grant, reason);
   }
   if (err instanceof OAuthGrantError) {
@@ -157,7 +159,7 @@ export async function refreshHeldGrant(
   const refreshToken = await deps.secrets.get(grant.tenant_id, 'grants', grant.id, grantSecretFields.refreshToken);
   if (refreshToken === undefined) {
     const reason = 'no refresh token is stored for it (the provider did not issue one)';
-    await markReauthRequired(deps.store, grant, reason, iso(deps.clock.now()));
+    await markReauthRequired(deps.store, grant, reason, iso(deps.clock.now()), deps.onReauthRequired);
     throw reauthRequired(grant, reason);
   }
   const { def, ctx, ca } = await target(deps, grant);

@@ -1,12 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { GrantManager } from '../auth/grant-manager.js';
+import type { ReauthListener } from '../auth/grant-status.js';
 import type { Config } from '../config/load.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { type LoadedKeyring, loadKeyring } from '../crypto/master-key.js';
 import { UpstreamDispatchers } from '../http/safe-dispatcher.js';
 import { UpstreamClient } from '../http/upstream-client.js';
 import { Authenticator } from '../services/authenticate.js';
+import { emitConnectionEvent } from '../services/connection-events.js';
 import { ProxyTargets } from '../services/proxy-targets.js';
 import { SecretService } from '../services/secrets.js';
 import { type Db, migrate, openDatabase } from '../store/connect.js';
@@ -26,6 +28,8 @@ export interface Runtime {
   authenticator: Authenticator;
   /** Credentials for upstream calls: token grants as they are, OAuth grants refreshed single-flight. */
   grants: GrantManager;
+  /** Records a `connection.reauth_required` event, in the transaction that marks a grant so (auth/grant-status.ts). */
+  onReauthRequired: ReauthListener;
   /** undici dispatchers for upstream calls: trusted cloud origins, host-guarded everything else. */
   upstream: UpstreamDispatchers;
   /** The outbound client of provider calls (the proxy, …): retries, budgets, breakers, refresh after a 401. */
@@ -74,7 +78,13 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const outbound = new UpstreamClient();
   const secrets = new SecretService(store, loaded.keyring);
   const events = createEventsRuntime({ store, secrets, config, logger });
-  const grants = new GrantManager({ store, secrets, config, logger, upstream });
+  const onReauthRequired: ReauthListener = async (tx, connection, reason) => {
+    await emitConnectionEvent(tx, connection.tenantId, connection.id, 'connection.reauth_required', {
+      reason,
+      provider: connection.provider,
+    });
+  };
+  const grants = new GrantManager({ store, secrets, config, logger, upstream, onReauthRequired });
   const targets = new ProxyTargets({ store, config, grants, upstream });
   const connectionChanges: Runtime['connectionChanges'] = new EventEmitter();
   connectionChanges.on('changed', (tenantId, connectionId) => targets.invalidate(tenantId, connectionId));
@@ -88,6 +98,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     secrets,
     authenticator: new Authenticator(store),
     grants,
+    onReauthRequired,
     upstream,
     outbound,
     events,
