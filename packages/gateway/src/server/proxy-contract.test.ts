@@ -1,9 +1,14 @@
-import { type ConnectionClient, SwitchyardClient } from '@switchyard/sdk';
+import type { ConnectionClient, SwitchyardClient } from '@switchyard/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  atlassianScopedToken,
+  bitbucketCloudBearer,
+  bitbucketDcBearer,
+  startGateway,
+} from '../test-support/api-fixture.js';
 import { type AtlassianFront, startAtlassianFront } from '../test-support/atlassian-front.js';
-import { startTestApp, type TestApp } from '../test-support/harness.js';
+import type { TestApp } from '../test-support/harness.js';
 import { expectNoViolations, prismMocks } from '../test-support/prism-client.js';
-import { seedTokenConnection } from '../test-support/seed-connection.js';
 
 const CLOUD_ID = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
 
@@ -41,16 +46,8 @@ describe('the proxy against the vendors’ OpenAPI specs (Prism)', () => {
   beforeAll(async () => {
     const mocks = await prismMocks(['jira', 'confluence-v2', 'confluence-v1', 'bitbucket-cloud', 'bitbucket-dc']);
     front = await startAtlassianFront(mocks, CLOUD_ID);
-    t = await startTestApp('sqlite', {
-      SWITCHYARD_ALLOWED_HOSTS: '127.0.0.1',
-      SWITCHYARD_ALLOW_HTTP_HOSTS: '127.0.0.1',
-      ATLASSIAN_API_URL: front.url,
-      BITBUCKET_API_URL: mocks['bitbucket-cloud'],
-    });
-    sdk = new SwitchyardClient({
-      baseUrl: await t.app.listen({ host: '127.0.0.1', port: 0 }),
-      apiKey: t.admin.adminKey.key,
-    });
+    const gw = await startGateway({ ATLASSIAN_API_URL: front.url, BITBUCKET_API_URL: mocks['bitbucket-cloud'] });
+    ({ t, sdk } = gw);
     // A classic API token is created through the API: its live check asks the mocks who the token is.
     const created = await sdk.connections.create({
       provider: 'atlassian-cloud',
@@ -61,40 +58,9 @@ describe('the proxy against the vendors’ OpenAPI specs (Prism)', () => {
     site = sdk.connection(created.id);
     // Scoped tokens need /_edge/tenant_info and Bitbucket DC's check reads X-AUSERNAME: no mock serves
     // those, so these connections are written through the store, as the create path would save them.
-    const tenantId = t.admin.tenant.id;
-    const seed = (s: Omit<Parameters<typeof seedTokenConnection>[1], 'tenantId'>) =>
-      seedTokenConnection(t.runtime, { tenantId, ...s });
-    scoped = sdk.connection(
-      await seed({
-        provider: 'atlassian-cloud',
-        authType: 'api_token',
-        username: 'jane@example.com',
-        secret: 'scoped-token-1',
-        siteUrl: 'https://acme.atlassian.net',
-        cloudId: CLOUD_ID,
-        products: ['jira', 'confluence'],
-      }),
-    );
-    bitbucket = sdk.connection(
-      await seed({
-        provider: 'bitbucket-cloud',
-        authType: 'bearer',
-        username: null,
-        secret: 'bb-access-token',
-        siteUrl: null,
-        products: ['bitbucket'],
-      }),
-    );
-    bitbucketDc = sdk.connection(
-      await seed({
-        provider: 'bitbucket-dc',
-        authType: 'bearer',
-        username: null,
-        secret: 'bbdc-http-token',
-        siteUrl: mocks['bitbucket-dc'],
-        products: ['bitbucket'],
-      }),
-    );
+    scoped = sdk.connection(await gw.seed(atlassianScopedToken(CLOUD_ID, ['jira', 'confluence'])));
+    bitbucket = sdk.connection(await gw.seed(bitbucketCloudBearer));
+    bitbucketDc = sdk.connection(await gw.seed(bitbucketDcBearer(mocks['bitbucket-dc'], 'bbdc-http-token')));
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { request } from 'undici';
-import { requestViolations } from './prism-client.js';
+import { answerViolations } from './prism-client.js';
 
 /**
  * One origin in front of the Atlassian Prism mocks, as the gateway sees Atlassian Cloud: a site
@@ -67,17 +67,12 @@ export async function startAtlassianFront(mocks: AtlassianMocks, cloudId: string
       body: req.method === 'GET' || req.method === 'HEAD' ? null : req,
     })
       .then(async (answer) => {
-        const violations = answer.headers['sl-violations'];
-        records.push({
-          method: req.method ?? 'GET',
-          path: url,
-          mock,
-          status: answer.statusCode,
-          violations: requestViolations(Array.isArray(violations) ? violations.join(',') : violations),
-        });
+        const { violations, body } = await answerViolations(answer);
+        records.push({ method: req.method ?? 'GET', path: url, mock, status: answer.statusCode, violations });
         const { connection: _conn, 'keep-alive': _ka, 'transfer-encoding': _te, ...back } = answer.headers;
         res.writeHead(answer.statusCode, back);
-        await pipeline(answer.body, res);
+        if (typeof body === 'string') res.end(body);
+        else await pipeline(body, res);
       })
       .catch((err: Error) => res.destroy(err));
   });

@@ -63,3 +63,34 @@ export function expectNoViolations(res: HeaderSource, what = 'request'): void {
     throw new Error(`Prism refused the ${what} as violating the vendor's OpenAPI spec: ${violations.join('; ')}`);
   }
 }
+
+/**
+ * The request violations of one Prism answer, and its body to relay. Prism names violations in `sl-violations`,
+ * except when the spec declares no answer for an invalid request: it then refuses on its own with a 422
+ * (`…/prism/errors#UNPROCESSABLE_ENTITY`) whose reasons are only in the body — read here, so such a refusal
+ * fails a contract test as surely as a listed violation does.
+ */
+export async function answerViolations(answer: {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<unknown> & { text(): Promise<string> };
+}): Promise<{ violations: string[]; body: AsyncIterable<unknown> | string }> {
+  const header = answer.headers['sl-violations'];
+  const listed = requestViolations(Array.isArray(header) ? header.join(',') : header);
+  const type = String(answer.headers['content-type'] ?? '');
+  if (answer.statusCode !== 422 || header !== undefined || !type.includes('json')) {
+    return { violations: listed, body: answer.body };
+  }
+  const text = await answer.body.text();
+  let refusal: { type?: unknown; validation?: Array<{ location?: unknown; message?: unknown }> } | undefined;
+  try {
+    refusal = JSON.parse(text) as typeof refusal;
+  } catch {
+    refusal = undefined;
+  }
+  const fromPrism = typeof refusal?.type === 'string' && refusal.type.includes('prism/errors');
+  const reasons = (fromPrism ? (refusal?.validation ?? []) : []).map(
+    (v) => `${Array.isArray(v.location) ? v.location.join('.') : '?'}: ${String(v.message)}`,
+  );
+  return { violations: fromPrism && reasons.length === 0 ? [text] : reasons, body: text };
+}

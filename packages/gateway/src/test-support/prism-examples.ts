@@ -31,3 +31,29 @@ export const confluenceV1Examples: Record<string, unknown> = {
     _links: { base: 'https://acme.atlassian.net/wiki', context: '/wiki' },
   },
 };
+
+/**
+ * Answers added to the Confluence v2 test copy for the lists the gateway pages through. Without an example,
+ * Prism's static answer for `_links.next` is the literal "string", which no client can follow (the gateway
+ * refuses a next link that does not continue the list); these carry next links of the shape Confluence sends.
+ */
+export const confluenceV2Examples: Record<string, unknown> = {
+  'GET /spaces': {
+    results: [
+      {
+        id: '65539',
+        key: 'DEV',
+        name: 'Development',
+        type: 'global',
+        status: 'current',
+        homepageId: '65540',
+        _links: { webui: '/spaces/DEV' },
+      },
+    ],
+    _links: { next: '/wiki/api/v2/spaces?cursor=eyJpZCI6IjY1NTM5In0&limit=5', base: 'https://acme.atlassian.net/wiki' },
+  },
+  'GET /pages/{id}/children': {
+    results: [{ id: '65541', status: 'current', title: 'Runbook', spaceId: '65539', childPosition: 1 }],
+    _links: { base: 'https://acme.atlassian.net/wiki' },
+  },
+};

@@ -93,3 +93,40 @@ export function movePrefix(doc: Json, prefix: string): void {
   const paths = doc.paths as Json;
   doc.paths = Object.fromEntries(Object.entries(paths).map(([key, value]) => [`${prefix}${key}`, value]));
 }
+
+/**
+ * Add values to a query parameter's enum, for the values the real API takes but the spec leaves out
+ * (Bitbucket Cloud's pipelines `sort` names only ascending keys; FACTS.md §6.3 sorts by `-created_on`).
+ */
+export function addQueryEnumValues(
+  doc: Json,
+  at: { path: string; method: string; param: string; values: readonly string[] },
+): void {
+  const op = (doc.paths as Record<string, Record<string, Json> | undefined>)[at.path]?.[at.method];
+  const params = Array.isArray(op?.parameters) ? (op.parameters as unknown[]) : [];
+  const param = params.find((p) => isObject(p) && p.in === 'query' && p.name === at.param) as Json | undefined;
+  const schema = param?.schema;
+  if (!isObject(schema) || !Array.isArray(schema.enum)) {
+    throw new Error(`spec has no enum query parameter ${at.param} on ${at.method} ${at.path}`);
+  }
+  schema.enum = [...new Set([...(schema.enum as unknown[]), ...at.values])];
+}
+
+/**
+ * Declare a JSON request body on an operation whose spec documents none: Prism answers 415 to any body sent
+ * to such an operation. The body is the component schema's own part: Bitbucket Cloud's hook create and update
+ * describe their body (`webhook_subscription`) only in prose, and the schema's `allOf` base `object` requires
+ * the `type` discriminator that answers carry and the documented request example does not send.
+ */
+export function addJsonBody(doc: Json, at: { path: string; method: string; schema: string }): void {
+  const op = (doc.paths as Record<string, Record<string, Json> | undefined>)[at.path]?.[at.method];
+  if (op === undefined) throw new Error(`spec has no operation ${at.method} ${at.path}`);
+  if (op.requestBody !== undefined) throw new Error(`${at.method} ${at.path} already has a request body`);
+  const component = ((doc.components as Json).schemas as Json)[at.schema];
+  if (!isObject(component)) throw new Error(`spec has no schema ${at.schema}`);
+  const own = Array.isArray(component.allOf)
+    ? component.allOf.filter((part) => isObject(part) && !('$ref' in part))
+    : [];
+  const schema = own.length === 0 ? component : { allOf: own };
+  op.requestBody = { required: true, content: { 'application/json': { schema } } };
+}

@@ -1,8 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { confluenceV1Examples } from './prism-examples.js';
-import { addExamples, type Json, keepOnly, loosenBody, movePrefix, parseExamples } from './prism-spec-patches.js';
+import { confluenceV1Examples, confluenceV2Examples } from './prism-examples.js';
+import {
+  addExamples,
+  addJsonBody,
+  addQueryEnumValues,
+  type Json,
+  keepOnly,
+  loosenBody,
+  movePrefix,
+  parseExamples,
+} from './prism-spec-patches.js';
 
 /**
  * The Atlassian OpenAPI documents the contract tests mock with Prism, and the test copies that work around
@@ -11,11 +20,16 @@ import { addExamples, type Json, keepOnly, loosenBody, movePrefix, parseExamples
  * 2. Prism ignores the path of `servers`: the copy moves each server prefix (Confluence v2 `/wiki/api/v2`,
  *    Bitbucket Cloud `/2.0`, Bitbucket DC `/rest`) into the path keys, so the mock answers at the real paths
  *    and the gateway's base URLs point at it unchanged.
- * 3. Confluence v2 `POST /pages`: the body's `oneOf` alternatives overlap; the copy makes it `anyOf`.
+ * 3. Confluence v2 `POST /pages` and `PUT /pages/{id}`: the body's `oneOf` alternatives overlap; the copy makes
+ *    them `anyOf`.
  * 4. Bitbucket Cloud has no examples: it runs in dynamic mode (schema-generated answers).
+ * (Also: Bitbucket Cloud's hook create/update document no request body, so the copy declares their JSON body.)
  * Confluence v1 is cut down to the operations the gateway calls (the user lookup, CQL search, content and
  * spaces): whole, its recursive schemas cost Prism about 25 s of CPU to start, the subset a few seconds; and
- * the operations whose answers Prism cannot generate get an example (prism-examples.ts).
+ * the operations whose answers Prism cannot generate get an example (prism-examples.ts), as do the Confluence v2
+ * lists the gateway pages through (Prism's static `_links.next` would be the literal "string").
+ * Bitbucket Cloud's pipelines list takes `sort=-created_on` (newest first, FACTS.md §6.3) but the spec's `sort`
+ * enum names only the ascending keys: the copy adds the descending one.
  */
 export type MockName = 'jira' | 'confluence-v2' | 'confluence-v1' | 'bitbucket-cloud' | 'bitbucket-dc';
 
@@ -40,6 +54,10 @@ interface MockSpec {
   keepPaths?: RegExp;
   /** 200 answers (application/json) to add as examples, by `METHOD /path`. */
   examples?: Record<string, unknown>;
+  /** Query enum values the real API takes and the spec leaves out (paths before the prefix is moved). */
+  queryEnums?: ReadonlyArray<{ path: string; method: string; param: string; values: readonly string[] }>;
+  /** JSON bodies (component schemas) of operations that document none (paths before the prefix is moved). */
+  jsonBodies?: ReadonlyArray<{ path: string; method: string; schema: string }>;
 }
 
 const SPECS: Record<MockName, MockSpec> = {
@@ -55,7 +73,11 @@ const SPECS: Record<MockName, MockSpec> = {
     prefix: '/wiki/api/v2',
     dynamic: false,
     parseStringExamples: false,
-    anyOfBodies: [{ path: '/pages', method: 'post' }],
+    anyOfBodies: [
+      { path: '/pages', method: 'post' },
+      { path: '/pages/{id}', method: 'put' },
+    ],
+    examples: confluenceV2Examples,
   },
   'confluence-v1': {
     file: 'confluence-cloud-v1.swagger.v3.json',
@@ -73,6 +95,20 @@ const SPECS: Record<MockName, MockSpec> = {
     dynamic: true,
     parseStringExamples: false,
     anyOfBodies: [],
+    queryEnums: [
+      {
+        path: '/repositories/{workspace}/{repo_slug}/pipelines',
+        method: 'get',
+        param: 'sort',
+        values: ['-created_on', '-run_creation_date'],
+      },
+    ],
+    jsonBodies: [
+      { path: '/repositories/{workspace}/{repo_slug}/hooks', method: 'post', schema: 'webhook_subscription' },
+      { path: '/repositories/{workspace}/{repo_slug}/hooks/{uid}', method: 'put', schema: 'webhook_subscription' },
+      { path: '/workspaces/{workspace}/hooks', method: 'post', schema: 'webhook_subscription' },
+      { path: '/workspaces/{workspace}/hooks/{uid}', method: 'put', schema: 'webhook_subscription' },
+    ],
   },
   'bitbucket-dc': {
     file: 'bitbucket-datacenter-9.5.swagger.v3.json',
@@ -111,6 +147,8 @@ export function prepareSpec(name: MockName, dir: string): PreparedSpec {
   for (const op of spec.anyOfBodies) loosenBody(doc, op);
   if (spec.keepPaths !== undefined) keepOnly(doc, spec.keepPaths);
   if (spec.examples !== undefined) addExamples(doc, spec.examples);
+  for (const q of spec.queryEnums ?? []) addQueryEnumValues(doc, q);
+  for (const b of spec.jsonBodies ?? []) addJsonBody(doc, b);
   movePrefix(doc, spec.prefix);
   doc.servers = [{ url: '/' }];
   const file = path.join(dir, `${name}.json`);
