@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { adfToText, isAdfDoc, textToAdf } from './adf.js';
 
-describe('text ⇄ ADF', () => {
-  it('builds paragraphs with hard breaks, headings and code blocks', () => {
+describe('Jira text ⇄ ADF (services/content underneath)', () => {
+  it('builds paragraphs with hard breaks, headings and code blocks, as before', () => {
     const doc = textToAdf('# Title\n\nline one\nline two\n\n```ts\nconst a = 1;\n```');
     expect(doc).toEqual({
       type: 'doc',
@@ -17,13 +17,13 @@ describe('text ⇄ ADF', () => {
       ],
     });
     expect(isAdfDoc(doc)).toBe(true);
+    expect(textToAdf('')).toEqual({ type: 'doc', version: 1, content: [] });
   });
 
-  it('reads text back, keeping the text of nodes it has no syntax for', () => {
-    const text = '## Steps\n\nfirst\nsecond\n\n```\nnpm test\n```';
-    expect(adfToText(textToAdf(text))).toBe(text);
+  it('reads mentions, lists and panels back as Markdown that converts back exactly', () => {
     const doc = {
       type: 'doc',
+      version: 1,
       content: [
         {
           type: 'paragraph',
@@ -36,11 +36,31 @@ describe('text ⇄ ADF', () => {
           type: 'bulletList',
           content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'a' }] }] }],
         },
-        { type: 'panel', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'note' }] }] },
+        {
+          type: 'panel',
+          attrs: { panelType: 'note' },
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'note' }] }],
+        },
       ],
     };
-    expect(adfToText(doc)).toBe('ask @Jane\n\n- a\n\nnote');
+    const text = adfToText(doc);
+    expect(text).toBe('ask @[Jane](accountid:x)\n\n- a\n\n> [!NOTE]\n> note');
+    expect(textToAdf(text ?? '')).toEqual(doc);
     expect(adfToText(null)).toBeNull();
-    expect(textToAdf('')).toEqual({ type: 'doc', version: 1, content: [] });
+    expect(adfToText('wiki *markup*')).toBe('wiki *markup*');
+  });
+
+  it('refuses Markdown carrying Confluence storage, which Jira cannot take', () => {
+    const md =
+      'See <!--adf:{"type":"x-storage-inline","attrs":{"xml":"<ac:link><ri:page ri:content-title=\\"X\\" /></ac:link>"}}-->';
+    expect(() => textToAdf(md)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+  });
+
+  it('refuses Markdown carrying Data Center wiki markup kept verbatim, which Cloud cannot take', () => {
+    const md = 'Some <!--adf:{"type":"x-wiki-inline","attrs":{"wiki":"{color:red}"}}-->red';
+    expect(() => textToAdf(md)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    expect(() => textToAdf('<!--adf:{"type":"x-wiki","attrs":{"wiki":"{panel:title=x}\\na\\n{panel}"}}-->')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION' }),
+    );
   });
 });

@@ -4,7 +4,7 @@ import { arr, at, num, str } from '../../webhooks/json.js';
 import { jiraUser } from '../../webhooks/providers/jira-shapes.js';
 import { encodeJiraCursor, startAtOf } from './cursor.js';
 import { issuePath } from './issues.js';
-import { type TextMode, toComment, toProject, toTransition, toVendorText } from './map.js';
+import { type TextMode, textMode, toComment, toProject, toTransition, toVendorText } from './map.js';
 import type { JiraTransport } from './transport.js';
 
 /** The rest of the Jira slice: the connection's user, projects, transitions and comments. */
@@ -52,6 +52,7 @@ export async function listComments(
   key: string,
   q: { limit: number; cursor?: string | undefined; format: TextMode },
 ): Promise<Page<Comment>> {
+  textMode(jira.flavor, q.format);
   const startAt = startAtOf(q.cursor);
   const res = await jira.send('GET', `${issuePath(key)}/comment`, { query: { startAt, maxResults: q.limit } });
   const items = arr(at(res, 'comments')).map((c) => toComment(c, jira.flavor, q.format));

@@ -2,7 +2,7 @@ import type { Issue, Page } from '@switchyard/sdk';
 import { AppError } from '../../errors/app-error.js';
 import { arr, at, num, str } from '../../webhooks/json.js';
 import { decodeJiraCursor, encodeJiraCursor, startAtOf } from './cursor.js';
-import { type TextMode, toIssue, toVendorText } from './map.js';
+import { type TextMode, textMode, toIssue, toVendorText } from './map.js';
 import type { JiraTransport } from './transport.js';
 
 /**
@@ -41,6 +41,7 @@ export async function searchIssues(jira: JiraTransport, q: SearchIssues): Promis
       details: [{ path: 'jql', message: 'required' }],
     });
   }
+  textMode(jira.flavor, q.format);
   const map = (raw: unknown) => toIssue(raw, jira.flavor, q.format);
   if (jira.flavor === 'cloud') {
     const at0 = decodeJiraCursor(q.cursor);
@@ -63,6 +64,7 @@ export async function searchIssues(jira: JiraTransport, q: SearchIssues): Promis
 }
 
 export async function getIssue(jira: JiraTransport, key: string, format: TextMode): Promise<Issue> {
+  textMode(jira.flavor, format);
   const raw = await jira.send('GET', issuePath(key), { query: { fields: ISSUE_FIELDS } });
   return toIssue(raw, jira.flavor, format);
 }
@@ -90,6 +92,8 @@ function fieldsOf(jira: JiraTransport, input: IssueInput, format: TextMode): Rec
 
 /** Creates the issue, then reads it back whole (Jira's create answers only id, key and self). */
 export async function createIssue(jira: JiraTransport, input: CreateIssue, format: TextMode): Promise<Issue> {
+  // Checked before the write: a format the deployment lacks must not fail only when reading the issue back.
+  textMode(jira.flavor, format);
   const fields = {
     project: { key: input.project_key },
     issuetype: { name: input.issue_type },
@@ -107,6 +111,7 @@ export async function updateIssue(
   input: IssueInput,
   format: TextMode,
 ): Promise<Issue> {
+  textMode(jira.flavor, format);
   const fields = fieldsOf(jira, input, format);
   if (Object.keys(fields).length === 0) {
     throw new AppError('VALIDATION', 'Send at least one of summary, description, labels.');
