@@ -1,11 +1,8 @@
 import { SwitchyardClient, SwitchyardError } from '@switchyard/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textToAdf } from '../services/jira/adf.js';
-import { bearer } from '../test-support/harness.js';
+import { type ApiHelpers, apiHelpers, atlassianClassicToken, seedInto } from '../test-support/api-fixture.js';
 import { type ProxyFixture, startProxyFixture } from '../test-support/proxy-fixture.js';
-import { seedTokenConnection } from '../test-support/seed-connection.js';
-
-const json = { 'content-type': 'application/json' };
 
 const issue = (n: number, description: unknown) => ({
   id: String(10000 + n),
@@ -35,45 +32,22 @@ const ADF = {
 
 describe('/v1/connections/{id}/jira', () => {
   let f: ProxyFixture;
+  let h: ApiHelpers;
   let cloud: string;
   beforeAll(async () => {
     f = await startProxyFixture();
-    cloud = await seedTokenConnection(f.t.runtime, {
-      tenantId: f.t.admin.tenant.id,
-      provider: 'atlassian-cloud',
-      authType: 'api_token',
-      username: 'jane@example.com',
-      secret: 'classic-token-1',
-      siteUrl: `${f.up.url}/site`,
-      products: ['jira'],
-    });
+    h = apiHelpers(f.t, f.up);
+    cloud = await seedInto(f.t, atlassianClassicToken(`${f.up.url}/site`, ['jira']));
   });
   afterAll(async () => {
     await f?.close();
   });
 
-  const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {
-    const res = await f.t.app.inject({
-      method,
-      url,
-      headers: bearer(f.t.admin.adminKey.key),
-      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-    });
-    return { status: res.statusCode, body: res.body === '' ? null : (res.json() as Record<string, unknown>) };
-  };
-  const answer = (body: unknown, status = 200) =>
-    f.up.answerNext({ status, headers: json, body: JSON.stringify(body) });
-  const last = () => {
-    const r = f.up.received.at(-1);
-    if (r === undefined) throw new Error('the upstream saw nothing');
-    return { ...r, parsed: new URL(r.url, 'http://x') };
-  };
-
   it('searches Cloud with search/jql and named fields, paging by nextPageToken through an opaque cursor', async () => {
-    answer({ issues: [issue(1, ADF)], nextPageToken: 'tok-2', isLast: false });
-    const first = await call('GET', `/v1/connections/${cloud}/jira/issues?jql=project%20%3D%20ABC&limit=1`);
+    h.answer({ issues: [issue(1, ADF)], nextPageToken: 'tok-2', isLast: false });
+    const first = await h.call('GET', `/v1/connections/${cloud}/jira/issues?jql=project%20%3D%20ABC&limit=1`);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    const sent = last().parsed;
+    const sent = h.last().parsed;
     expect(sent.pathname).toBe('/site/rest/api/3/search/jql');
     expect(sent.searchParams.get('jql')).toBe('project = ABC');
     expect(sent.searchParams.get('maxResults')).toBe('1');
@@ -84,31 +58,31 @@ describe('/v1/connections/{id}/jira', () => {
     const cursor = first.body?.next_cursor as string;
     expect(cursor).not.toContain('tok-2');
 
-    answer({ issues: [issue(2, null)], isLast: true });
-    const second = await call(
+    h.answer({ issues: [issue(2, null)], isLast: true });
+    const second = await h.call(
       'GET',
       `/v1/connections/${cloud}/jira/issues?jql=project%20%3D%20ABC&limit=1&cursor=${cursor}`,
     );
     expect(second.status).toBe(200);
-    expect(last().parsed.searchParams.get('nextPageToken')).toBe('tok-2');
+    expect(h.last().parsed.searchParams.get('nextPageToken')).toBe('tok-2');
     expect(second.body).toMatchObject({ items: [{ key: 'ABC-2', description: null }], next_cursor: null });
   });
 
   it('gets a Cloud issue as text by default and as untouched ADF with format=adf', async () => {
-    answer(issue(3, ADF));
-    const text = await call('GET', `/v1/connections/${cloud}/jira/issues/ABC-3`);
-    expect(last().parsed.pathname).toBe('/site/rest/api/3/issue/ABC-3');
+    h.answer(issue(3, ADF));
+    const text = await h.call('GET', `/v1/connections/${cloud}/jira/issues/ABC-3`);
+    expect(h.last().parsed.pathname).toBe('/site/rest/api/3/issue/ABC-3');
     expect(text.body).toMatchObject({ description: 'Hello\nworld', status: { category: 'indeterminate' } });
-    answer(issue(3, ADF));
-    const adf = await call('GET', `/v1/connections/${cloud}/jira/issues/ABC-3?format=adf`);
+    h.answer(issue(3, ADF));
+    const adf = await h.call('GET', `/v1/connections/${cloud}/jira/issues/ABC-3?format=adf`);
     expect(adf.body?.description_format).toBe('adf');
     expect(JSON.parse(adf.body?.description as string)).toEqual(ADF);
   });
 
   it('creates a Cloud issue with its text description converted to ADF, or an ADF one passed through', async () => {
-    answer({ id: '10004', key: 'ABC-4' }, 201);
-    answer(issue(4, textToAdf('Steps\n\nrun it')));
-    const created = await call('POST', `/v1/connections/${cloud}/jira/issues`, {
+    h.answer({ id: '10004', key: 'ABC-4' }, 201);
+    h.answer(issue(4, textToAdf('Steps\n\nrun it')));
+    const created = await h.call('POST', `/v1/connections/${cloud}/jira/issues`, {
       project_key: 'ABC',
       issue_type: 'Task',
       summary: 'Issue 4',
@@ -128,9 +102,9 @@ describe('/v1/connections/{id}/jira', () => {
     });
     expect(created.body).toMatchObject({ key: 'ABC-4', description: 'Steps\n\nrun it' });
 
-    answer({ id: '10005', key: 'ABC-5' }, 201);
-    answer(issue(5, ADF));
-    const raw = await call('POST', `/v1/connections/${cloud}/jira/issues?format=adf`, {
+    h.answer({ id: '10005', key: 'ABC-5' }, 201);
+    h.answer(issue(5, ADF));
+    const raw = await h.call('POST', `/v1/connections/${cloud}/jira/issues?format=adf`, {
       project_key: 'ABC',
       issue_type: 'Task',
       summary: 'Issue 5',
@@ -141,8 +115,8 @@ describe('/v1/connections/{id}/jira', () => {
   });
 
   it('maps a vendor 400 to VENDOR_ERROR with the vendor’s status and message', async () => {
-    answer({ errorMessages: [], errors: { issuetype: 'Specify a valid issue type' } }, 400);
-    const res = await call('POST', `/v1/connections/${cloud}/jira/issues`, {
+    h.answer({ errorMessages: [], errors: { issuetype: 'Specify a valid issue type' } }, 400);
+    const res = await h.call('POST', `/v1/connections/${cloud}/jira/issues`, {
       project_key: 'ABC',
       issue_type: 'Nope',
       summary: 'x',
@@ -154,104 +128,146 @@ describe('/v1/connections/{id}/jira', () => {
 
   it('refuses a request the gateway can tell is wrong without calling Jira', async () => {
     const before = f.up.received.length;
-    expect((await call('GET', `/v1/connections/${cloud}/jira/issues`)).status).toBe(400);
-    expect((await call('GET', `/v1/connections/${cloud}/jira/issues?jql=x&cursor=bm9wZQ`)).status).toBe(400);
+    expect((await h.call('GET', `/v1/connections/${cloud}/jira/issues`)).status).toBe(400);
+    expect((await h.call('GET', `/v1/connections/${cloud}/jira/issues?jql=x&cursor=bm9wZQ`)).status).toBe(400);
     expect(f.up.received.length).toBe(before);
   });
 
-  it('talks REST v2 to Data Center: startAt paging, wiki markup as is', async () => {
-    const wiki = 'h1. Title\n*bold*';
-    answer({ startAt: 0, maxResults: 1, total: 2, issues: [issue(6, wiki)] });
-    const first = await call('GET', `/v1/connections/${f.id}/jira/issues?jql=project%3DABC&limit=1`);
-    expect(last().parsed.pathname).toBe('/jira/rest/api/2/search');
-    expect(last().parsed.searchParams.get('startAt')).toBe('0');
-    expect(first.body).toMatchObject({ items: [{ description: wiki, description_format: 'wiki' }] });
-    answer({ startAt: 1, maxResults: 1, total: 2, issues: [issue(7, null)] });
-    const second = await call(
+  it('talks REST v2 to Data Center: startAt paging, wiki markup read and written as Markdown', async () => {
+    const wiki = 'h1. Title\n\n*bold* and [~jsmith]';
+    const markdown = '# Title\n\n**bold** and @[jsmith](accountid:jsmith)';
+    h.answer({ startAt: 0, maxResults: 1, total: 2, issues: [issue(6, wiki)] });
+    const first = await h.call('GET', `/v1/connections/${f.id}/jira/issues?jql=project%3DABC&limit=1`);
+    expect(h.last().parsed.pathname).toBe('/jira/rest/api/2/search');
+    expect(h.last().parsed.searchParams.get('startAt')).toBe('0');
+    expect(first.body).toMatchObject({ items: [{ description: markdown, description_format: 'markdown' }] });
+    h.answer({ startAt: 1, maxResults: 1, total: 2, issues: [issue(7, null)] });
+    const second = await h.call(
       'GET',
       `/v1/connections/${f.id}/jira/issues?jql=project%3DABC&limit=1&cursor=${first.body?.next_cursor}`,
     );
-    expect(last().parsed.searchParams.get('startAt')).toBe('1');
+    expect(h.last().parsed.searchParams.get('startAt')).toBe('1');
     expect(second.body?.next_cursor).toBeNull();
 
-    answer({ id: '10008', key: 'ABC-8' }, 201);
-    answer(issue(8, wiki));
-    await call('POST', `/v1/connections/${f.id}/jira/issues`, {
+    h.answer({ id: '10008', key: 'ABC-8' }, 201);
+    h.answer(issue(8, wiki));
+    await h.call('POST', `/v1/connections/${f.id}/jira/issues`, {
       project_key: 'ABC',
       issue_type: 'Bug',
       summary: 's',
-      description: wiki,
+      description: markdown,
     });
     expect(f.up.received.at(-2)?.url).toBe('/jira/rest/api/2/issue');
     expect(JSON.parse(f.up.received.at(-2)?.body ?? '').fields.description).toBe(wiki);
   });
 
+  it('keeps Data Center wiki markup untouched with format=wiki, and refuses the other deployment’s format', async () => {
+    const wiki = '{panel:title=Odd}\n-x- {color:red}y{color}\n{panel}';
+    h.answer({ id: '10011', key: 'ABC-11' }, 201);
+    h.answer(issue(11, wiki));
+    const created = await h.call('POST', `/v1/connections/${f.id}/jira/issues?format=wiki`, {
+      project_key: 'ABC',
+      issue_type: 'Bug',
+      summary: 's',
+      description: wiki,
+    });
+    expect(JSON.parse(f.up.received.at(-2)?.body ?? '').fields.description).toBe(wiki);
+    expect(created.body).toMatchObject({ description: wiki, description_format: 'wiki' });
+
+    // Without format=wiki the same text reads as Markdown that gives the wiki markup back exactly.
+    h.answer(issue(11, wiki));
+    const read = await h.call('GET', `/v1/connections/${f.id}/jira/issues/ABC-11`);
+    expect(read.body?.description_format).toBe('markdown');
+    f.up.answerNext({ status: 204 });
+    h.answer(issue(11, wiki));
+    await h.call('PATCH', `/v1/connections/${f.id}/jira/issues/ABC-11`, { description: read.body?.description });
+    expect(JSON.parse(f.up.received.at(-2)?.body ?? '').fields.description).toBe(wiki);
+
+    const before = f.up.received.length;
+    const adfOnDc = await h.call('GET', `/v1/connections/${f.id}/jira/issues/ABC-11?format=adf`);
+    expect(adfOnDc.status).toBe(400);
+    expect(adfOnDc.body).toMatchObject({ code: 'VALIDATION' });
+    expect(adfOnDc.body?.message).toContain('Data Center');
+    const wikiOnCloud = await h.call('POST', `/v1/connections/${cloud}/jira/issues/ABC-1/comments?format=wiki`, {
+      body: '*x*',
+    });
+    expect(wikiOnCloud.status).toBe(400);
+    expect(wikiOnCloud.body?.message).toContain('Jira Cloud');
+    expect(f.up.received.length).toBe(before);
+  });
+
   it('updates, deletes, transitions and comments', async () => {
     f.up.answerNext({ status: 204 });
-    answer(issue(9, null));
-    const patched = await call('PATCH', `/v1/connections/${f.id}/jira/issues/ABC-9`, { summary: 'new' });
+    h.answer(issue(9, null));
+    const patched = await h.call('PATCH', `/v1/connections/${f.id}/jira/issues/ABC-9`, { summary: 'new' });
     expect(patched.status).toBe(200);
     expect(f.up.received.at(-2)).toMatchObject({ method: 'PUT', url: '/jira/rest/api/2/issue/ABC-9' });
 
     f.up.answerNext({ status: 204 });
-    expect((await call('DELETE', `/v1/connections/${f.id}/jira/issues/ABC-9`)).status).toBe(204);
-    expect(last().method).toBe('DELETE');
+    expect((await h.call('DELETE', `/v1/connections/${f.id}/jira/issues/ABC-9`)).status).toBe(204);
+    expect(h.last().method).toBe('DELETE');
 
-    answer({
+    h.answer({
       transitions: [{ id: '31', name: 'Done', to: { id: '5', name: 'Done', statusCategory: { key: 'done' } } }],
     });
-    const transitions = await call('GET', `/v1/connections/${f.id}/jira/issues/ABC-9/transitions`);
+    const transitions = await h.call('GET', `/v1/connections/${f.id}/jira/issues/ABC-9/transitions`);
     expect(transitions.body).toEqual({
       items: [{ id: '31', name: 'Done', to: { id: '5', name: 'Done', category: 'done' } }],
     });
     f.up.answerNext({ status: 204 });
     expect(
-      (await call('POST', `/v1/connections/${f.id}/jira/issues/ABC-9/transitions`, { transition_id: '31' })).status,
+      (await h.call('POST', `/v1/connections/${f.id}/jira/issues/ABC-9/transitions`, { transition_id: '31' })).status,
     ).toBe(204);
-    expect(JSON.parse(last().body)).toEqual({ transition: { id: '31' } });
+    expect(JSON.parse(h.last().body)).toEqual({ transition: { id: '31' } });
 
-    answer({ id: '100', body: textToAdf('hi there'), author: { accountId: 'a1', displayName: 'Jane' } }, 201);
-    const comment = await call('POST', `/v1/connections/${cloud}/jira/issues/ABC-9/comments`, { body: 'hi there' });
+    h.answer({ id: '100', body: textToAdf('hi there'), author: { accountId: 'a1', displayName: 'Jane' } }, 201);
+    const comment = await h.call('POST', `/v1/connections/${cloud}/jira/issues/ABC-9/comments`, { body: 'hi there' });
     expect(comment.status).toBe(201);
-    expect(JSON.parse(last().body)).toEqual({ body: textToAdf('hi there') });
+    expect(JSON.parse(h.last().body)).toEqual({ body: textToAdf('hi there') });
     expect(comment.body).toMatchObject({ id: '100', body: 'hi there', body_format: 'markdown', author: { id: 'a1' } });
 
-    answer({ startAt: 0, maxResults: 50, total: 1, comments: [{ id: '101', body: 'wiki *text*' }] });
-    const comments = await call('GET', `/v1/connections/${f.id}/jira/issues/ABC-9/comments`);
+    h.answer({ startAt: 0, maxResults: 50, total: 1, comments: [{ id: '101', body: 'wiki *text*' }] });
+    const comments = await h.call('GET', `/v1/connections/${f.id}/jira/issues/ABC-9/comments`);
     expect(comments.body).toMatchObject({
-      items: [{ id: '101', body: 'wiki *text*', body_format: 'wiki' }],
+      items: [{ id: '101', body: 'wiki **text**', body_format: 'markdown' }],
       next_cursor: null,
     });
+    h.answer({ id: '102', body: 'a _b_' }, 201);
+    const dcComment = await h.call('POST', `/v1/connections/${f.id}/jira/issues/ABC-9/comments?format=text`, {
+      body: 'a *b*',
+    });
+    expect(JSON.parse(h.last().body)).toEqual({ body: 'a _b_' });
+    expect(dcComment.body).toMatchObject({ id: '102', body: 'a *b*', body_format: 'markdown' });
   });
 
   it('answers the connection’s user and its projects', async () => {
-    const me = await call('GET', `/v1/connections/${f.id}/jira/myself`);
+    const me = await h.call('GET', `/v1/connections/${f.id}/jira/myself`);
     expect(me.body).toMatchObject({ id: 'alice', display_name: 'Alice' });
-    answer([
+    h.answer([
       { id: '1', key: 'ABC', name: 'Alpha' },
       { id: '2', key: 'XYZ', name: 'Omega' },
     ]);
-    const dc = await call('GET', `/v1/connections/${f.id}/jira/projects?query=omega`);
+    const dc = await h.call('GET', `/v1/connections/${f.id}/jira/projects?query=omega`);
     expect(dc.body).toMatchObject({ items: [{ key: 'XYZ' }], next_cursor: null });
-    answer({
+    h.answer({
       startAt: 0,
       maxResults: 1,
       isLast: false,
       values: [{ id: '1', key: 'ABC', name: 'Alpha', projectTypeKey: 'software' }],
     });
-    const page = await call('GET', `/v1/connections/${cloud}/jira/projects?limit=1&query=a`);
-    expect(last().parsed.pathname).toBe('/site/rest/api/3/project/search');
-    expect(last().parsed.searchParams.get('query')).toBe('a');
+    const page = await h.call('GET', `/v1/connections/${cloud}/jira/projects?limit=1&query=a`);
+    expect(h.last().parsed.pathname).toBe('/site/rest/api/3/project/search');
+    expect(h.last().parsed.searchParams.get('query')).toBe('a');
     expect(page.body).toMatchObject({ items: [{ key: 'ABC', project_type: 'software' }] });
     expect(typeof page.body?.next_cursor).toBe('string');
   });
 
   it('is reachable through the SDK', async () => {
     const sdk = new SwitchyardClient({ baseUrl: f.base, apiKey: f.t.admin.adminKey.key });
-    answer({ startAt: 0, maxResults: 50, total: 1, issues: [issue(10, 'wiki')] });
+    h.answer({ startAt: 0, maxResults: 50, total: 1, issues: [issue(10, 'wiki')] });
     const found = await sdk.jira.search(f.id, { jql: 'key = ABC-10' });
     expect(found.items.map((i) => i.key)).toEqual(['ABC-10']);
-    answer({ errorMessages: ['Issue does not exist or you do not have permission to see it.'] }, 404);
+    h.answer({ errorMessages: ['Issue does not exist or you do not have permission to see it.'] }, 404);
     const err = await sdk.jira.get(cloud, 'ABC-404').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SwitchyardError);
     expect(err).toMatchObject({ status: 404, code: 'VENDOR_ERROR' });

@@ -1,9 +1,12 @@
-import { SwitchyardClient } from '@switchyard/sdk';
+import type { SwitchyardClient } from '@switchyard/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AtlassianFront, startAtlassianFront } from '../test-support/atlassian-front.js';
-import { startTestApp, type TestApp } from '../test-support/harness.js';
-import { prismMocks } from '../test-support/prism-client.js';
-import { seedTokenConnection } from '../test-support/seed-connection.js';
+import type { AtlassianFront } from '../test-support/atlassian-front.js';
+import {
+  type AtlassianContract,
+  expectNoRequestViolations,
+  sentTo,
+  startAtlassianContract,
+} from '../test-support/recording-front.js';
 
 const CLOUD_ID = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
 
@@ -12,40 +15,17 @@ const CLOUD_ID = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
  * the front records each request with Prism's `sl-violations`, and none may have any.
  */
 describe('the Jira API against Jira Cloud’s OpenAPI spec (Prism)', () => {
-  let t: TestApp;
+  let c: AtlassianContract;
   let front: AtlassianFront;
   let sdk: SwitchyardClient;
   let connectionId: string;
   beforeAll(async () => {
-    const mocks = await prismMocks(['jira', 'confluence-v2', 'confluence-v1']);
-    front = await startAtlassianFront(mocks, CLOUD_ID);
-    t = await startTestApp('sqlite', {
-      SWITCHYARD_ALLOWED_HOSTS: '127.0.0.1',
-      SWITCHYARD_ALLOW_HTTP_HOSTS: '127.0.0.1',
-      ATLASSIAN_API_URL: front.url,
-    });
-    sdk = new SwitchyardClient({
-      baseUrl: await t.app.listen({ host: '127.0.0.1', port: 0 }),
-      apiKey: t.admin.adminKey.key,
-    });
-    connectionId = await seedTokenConnection(t.runtime, {
-      tenantId: t.admin.tenant.id,
-      provider: 'atlassian-cloud',
-      authType: 'api_token',
-      username: 'jane@example.com',
-      secret: 'scoped-token-1',
-      siteUrl: 'https://acme.atlassian.net',
-      cloudId: CLOUD_ID,
-      products: ['jira'],
-    });
+    c = await startAtlassianContract(CLOUD_ID, ['jira']);
+    ({ front, sdk, connectionId } = c);
   }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await front?.close();
-  });
+  afterAll(async () => c?.close());
 
-  const sent = (method: string, path: string) =>
-    front.records.filter((r) => r.method === method && r.path.split('?')[0] === `/ex/jira/${CLOUD_ID}${path}`);
+  const sent = (method: string, path: string) => sentTo(front.records, method, `/ex/jira/${CLOUD_ID}${path}`);
 
   it('searches with GET /rest/api/3/search/jql', async () => {
     const page = await sdk.jira.search(connectionId, { jql: 'project = PROJ ORDER BY created DESC', limit: 10 });
@@ -64,6 +44,6 @@ describe('the Jira API against Jira Cloud’s OpenAPI spec (Prism)', () => {
     expect(issue.key).toEqual(expect.any(String));
     const [create] = sent('POST', '/rest/api/3/issue');
     expect(create).toMatchObject({ status: 201, violations: [] });
-    expect(front.records.every((r) => r.violations.length === 0)).toBe(true);
+    expectNoRequestViolations(front.records);
   });
 });

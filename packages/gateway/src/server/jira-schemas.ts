@@ -7,7 +7,11 @@ export const issueParams = jiraParams.extend({
   issue_key: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'an issue key (ABC-1) or id'),
 });
 
-const format = z.enum(['text', 'adf']).default('text');
+/**
+ * Rich text format: `markdown` (the default; `text` is its older name, still accepted), or the deployment's
+ * native format untouched — `adf` on Jira Cloud, `wiki` on Data Center (the other one is refused: VALIDATION).
+ */
+const format = z.enum(['markdown', 'text', 'adf', 'wiki']).default('markdown');
 const limit = z.coerce.number().int().min(1).max(100).default(50);
 const cursor = z.string().min(1).max(4000).optional();
 
@@ -15,11 +19,17 @@ export const formatQuery = z.object({ format });
 
 export const searchQuery = z.object({ jql: z.string().trim().min(1).max(10_000), limit, cursor, format });
 
+export const exportQuery = z.object({
+  jql: z.string().trim().min(1).max(10_000),
+  format,
+  max: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
+
 export const projectsQuery = z.object({ limit, cursor, query: z.string().min(1).max(200).optional() });
 
 export const commentsQuery = z.object({ limit, cursor, format });
 
-/** Rich text: a string, or with format=adf an ADF document. */
+/** Rich text: a string (Markdown, or wiki markup with format=wiki), or with format=adf an ADF document. */
 const richText = z.union([z.string().max(100_000), z.record(z.string(), z.unknown())]);
 
 export const createIssueBody = z

@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
 import { paths } from '@switchyard/sdk';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Runtime } from '../../runtime/runtime.js';
+import { startIssueExport } from '../../services/jira/export.js';
 import {
   addComment,
   listComments,
@@ -15,6 +17,7 @@ import {
   commentBody,
   commentsQuery,
   createIssueBody,
+  exportQuery,
   formatQuery,
   issueParams,
   jiraParams,
@@ -57,6 +60,27 @@ export const jiraRoutes =
       paths.jiraIssues,
       { schema: { tags, summary: 'Search issues by (bounded) JQL', params: jiraParams, querystring: searchQuery } },
       async (req) => searchIssues(await jiraOf(req), req.query),
+    );
+
+    app.get(
+      paths.jiraIssuesExport,
+      {
+        schema: {
+          tags,
+          summary: 'Export every issue of a JQL query as NDJSON (issue, progress and end lines)',
+          params: jiraParams,
+          querystring: exportQuery,
+        },
+      },
+      async (req, reply) => {
+        const stop = new AbortController();
+        req.raw.once('close', () => stop.abort());
+        const lines = await startIssueExport(await jiraOf(req), req.query, stop.signal);
+        return reply
+          .type('application/x-ndjson; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(Readable.from(lines, { objectMode: false }));
+      },
     );
 
     app.post(
