@@ -1,3 +1,6 @@
+import { bitbucketPipelinesApi } from './bitbucket-pipelines-client.js';
+import { bitbucketPullsApi } from './bitbucket-pulls-client.js';
+import { bitbucketRepoApi } from './bitbucket-repo-client.js';
 import type { ListQuery, Page } from './contract.js';
 import { paths } from './contract.js';
 import type { BitbucketWorkspace, Comment, PullRequest, Repository, User } from './entities.js';
@@ -16,6 +19,8 @@ export interface CreatePullRequestBody {
   /** Markdown. */
   description?: string;
   close_source_branch?: boolean;
+  /** Cloud: `{uuid}` or account id; Data Center: user name. */
+  reviewers?: string[];
 }
 
 export interface MergePullRequestBody {
@@ -41,6 +46,9 @@ export const bitbucketApi = (c: Requester) => {
       pr_id: prId === undefined ? '' : String(prId),
     });
   return {
+    ...bitbucketPipelinesApi(c),
+    ...bitbucketPullsApi(c),
+    ...bitbucketRepoApi(c),
     user: (connectionId: string): Promise<User> => c.request('GET', at(paths.bitbucketUser, connectionId)),
     workspaces: (connectionId: string, query: ListQuery = {}): Promise<Page<BitbucketWorkspace>> =>
       c.request('GET', at(paths.bitbucketWorkspaces, connectionId), undefined, { ...query }),

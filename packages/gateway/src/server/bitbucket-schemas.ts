@@ -40,6 +40,8 @@ export const createPullRequestBody = z
     destination_branch: branch,
     description: z.string().max(100_000).optional(),
     close_source_branch: z.boolean().optional(),
+    /** Cloud: `{uuid}` or account id; Data Center: user name (services/bitbucket/pulls.ts). */
+    reviewers: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
   })
   .strict();
 
@@ -57,6 +59,15 @@ export const commentBody = z
     parent_id: z
       .string()
       .regex(/^[0-9]{1,20}$/)
+      .optional(),
+    /** On a line of a file of the diff (services/bitbucket/pull-comments.ts). */
+    inline: z
+      .object({
+        path: z.string().min(1).max(4096).regex(/^[^/]/, 'a path in the repository, without a leading /'),
+        line: z.number().int().min(1).max(10_000_000),
+        side: z.enum(['new', 'old']).optional(),
+      })
+      .strict()
       .optional(),
   })
   .strict();

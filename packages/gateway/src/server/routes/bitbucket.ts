@@ -12,7 +12,6 @@ import {
   setApproval,
 } from '../../services/bitbucket/pulls.js';
 import { bitbucketUser, getRepository, listRepositories, listWorkspaces } from '../../services/bitbucket/repos.js';
-import { connectionBitbucket } from '../../services/bitbucket/transport.js';
 import {
   bitbucketParams,
   commentBody,
@@ -24,17 +23,13 @@ import {
   repoParams,
   workspaceParams,
 } from '../bitbucket-schemas.js';
-import { principalOf } from '../plugins/authenticate.js';
+import { bitbucketAccess, repoOf, tags } from './bitbucket-common.js';
 
 /** `/v1/connections/{id}/bitbucket/…`: the normalized Bitbucket API (docs/bitbucket-api.md), thin over services. */
 export const bitbucketRoutes =
   (runtime: Runtime): FastifyPluginAsyncZod =>
   async (app) => {
-    const deps = { config: runtime.config, outbound: runtime.outbound, targets: runtime.targets };
-    const bbOf = (req: Parameters<typeof principalOf>[0] & { params: { connection_id: string } }) =>
-      connectionBitbucket(deps, principalOf(req).tenant.id, req.params.connection_id);
-    const repoOf = (p: { workspace: string; repo: string }) => ({ workspace: p.workspace, repo: p.repo });
-    const tags = ['bitbucket'];
+    const { bbOf } = bitbucketAccess(runtime);
 
     app.get(
       paths.bitbucketUser,

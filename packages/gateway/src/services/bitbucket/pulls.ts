@@ -1,34 +1,17 @@
-import type { Comment, Page, PullRequest } from '@switchyard/sdk';
+import type { Page, PullRequest } from '@switchyard/sdk';
 import { AppError } from '../../errors/app-error.js';
 import { at, num, str } from '../../webhooks/json.js';
-import { cloudComment, cloudPullRequest } from '../../webhooks/providers/bitbucket-cloud-shapes.js';
-import { dcComment, dcPullRequest } from '../../webhooks/providers/bitbucket-dc-shapes.js';
 import { listPage } from './pages.js';
-import { bitbucketUser, repoPath, seg } from './repos.js';
+import { headRef, prPath, prsPath, type RepoRef, readPr, reviewerRef, toPr } from './pull-base.js';
+import { bitbucketUser, seg } from './repos.js';
 import type { BitbucketTransport } from './transport.js';
 
 /** Pull requests of a repository: Cloud `…/pullrequests`, Data Center `…/pull-requests`. */
 
+export type { RepoRef } from './pull-base.js';
+export { addPullRequestComment, listPullRequestComments } from './pull-comments.js';
+
 export type PullRequestFilter = 'OPEN' | 'MERGED' | 'DECLINED' | 'SUPERSEDED' | 'ALL';
-
-export interface RepoRef {
-  workspace: string;
-  repo: string;
-}
-
-const prsPath = (bb: BitbucketTransport, r: RepoRef) =>
-  `${repoPath(bb, r.workspace, r.repo)}/${bb.flavor === 'cloud' ? 'pullrequests' : 'pull-requests'}`;
-const prPath = (bb: BitbucketTransport, r: RepoRef, id: number) => `${prsPath(bb, r)}/${id}`;
-
-const toPr = (bb: BitbucketTransport, value: unknown) =>
-  bb.flavor === 'cloud' ? cloudPullRequest(value) : dcPullRequest(value);
-
-function readPr(bb: BitbucketTransport, value: unknown): PullRequest {
-  const pr = toPr(bb, value);
-  if (pr === null)
-    throw new AppError('VENDOR_ERROR', 'Bitbucket answered a pull request Switchyard cannot read.', { status: 502 });
-  return pr;
-}
 
 const ALL_CLOUD = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'];
 
@@ -60,9 +43,11 @@ export interface CreatePullRequest {
   destination_branch: string;
   description?: string | undefined;
   close_source_branch?: boolean | undefined;
+  reviewers?: string[] | undefined;
 }
 
-const headRef = (branch: string) => (branch.startsWith('refs/') ? branch : `refs/heads/${branch}`);
+const reviewersOf = (bb: BitbucketTransport, who: string[] | undefined) =>
+  who === undefined ? {} : { reviewers: who.map((w) => reviewerRef(bb, w)) };
 
 export async function createPullRequest(
   bb: BitbucketTransport,
@@ -78,12 +63,14 @@ export async function createPullRequest(
           destination: { branch: { name: body.destination_branch } },
           ...(body.description === undefined ? {} : { description: body.description }),
           ...(body.close_source_branch === undefined ? {} : { close_source_branch: body.close_source_branch }),
+          ...reviewersOf(bb, body.reviewers),
         }
       : {
           title: body.title,
           fromRef: { id: headRef(body.source_branch) },
           toRef: { id: headRef(body.destination_branch) },
           ...(body.description === undefined ? {} : { description: body.description }),
+          ...reviewersOf(bb, body.reviewers),
         };
   return readPr(bb, await bb.send('POST', prsPath(bb, r), { body: sent }));
 }
@@ -94,11 +81,19 @@ export async function setApproval(bb: BitbucketTransport, r: RepoRef, id: number
     await bb.send(approved ? 'POST' : 'DELETE', `${prPath(bb, r, id)}/approve`);
     return;
   }
+  await setMyStatus(bb, r, id, approved ? 'APPROVED' : 'UNAPPROVED');
+}
+
+/** Data Center: the connection user's review status on a pull request (`PUT …/participants/{me}`). */
+export async function setMyStatus(
+  bb: BitbucketTransport,
+  r: RepoRef,
+  id: number,
+  status: 'APPROVED' | 'NEEDS_WORK' | 'UNAPPROVED',
+): Promise<void> {
   const me = await bitbucketUser(bb);
   const slug = str(me.vendor_ids.slug) ?? me.username ?? me.id;
-  await bb.send('PUT', `${prPath(bb, r, id)}/participants/${seg(slug)}`, {
-    body: { status: approved ? 'APPROVED' : 'UNAPPROVED' },
-  });
+  await bb.send('PUT', `${prPath(bb, r, id)}/participants/${seg(slug)}`, { body: { status } });
 }
 
 /** Data Center needs the pull request's current version (optimistic locking); Cloud does not. */
@@ -139,34 +134,4 @@ export async function mergePullRequest(
   const res = await bb.send('POST', `${prPath(bb, r, id)}/merge`, { query: { version }, body: sent });
   // Cloud may answer 202 (a merge task) for a long merge: the pull request is then read back.
   return toPr(bb, res) ?? getPullRequest(bb, r, id);
-}
-
-/** Cloud: `…/comments`; Data Center: the comments of `…/activities` (top-level, as commented). */
-export async function listPullRequestComments(
-  bb: BitbucketTransport,
-  r: RepoRef,
-  id: number,
-  q: { limit: number; cursor?: string | undefined },
-): Promise<Page<Comment>> {
-  if (bb.flavor === 'cloud') return listPage(bb, `${prPath(bb, r, id)}/comments`, q, cloudComment);
-  return listPage(bb, `${prPath(bb, r, id)}/activities`, q, (a) =>
-    str(at(a, 'action')) === 'COMMENTED' && str(at(a, 'commentAction')) === 'ADDED'
-      ? dcComment(at(a, 'comment'), null, null)
-      : null,
-  );
-}
-
-export async function addPullRequestComment(
-  bb: BitbucketTransport,
-  r: RepoRef,
-  id: number,
-  body: { body: string; parent_id?: string | undefined },
-): Promise<Comment> {
-  const parent = body.parent_id === undefined ? {} : { parent: { id: Number(body.parent_id) } };
-  const sent = bb.flavor === 'cloud' ? { content: { raw: body.body }, ...parent } : { text: body.body, ...parent };
-  const res = await bb.send('POST', `${prPath(bb, r, id)}/comments`, { body: sent });
-  const comment = bb.flavor === 'cloud' ? cloudComment(res) : dcComment(res, null, null);
-  if (comment === null)
-    throw new AppError('VENDOR_ERROR', 'Bitbucket answered a comment Switchyard cannot read.', { status: 502 });
-  return comment;
 }
