@@ -12,6 +12,8 @@ import { createTokenConnection } from '../services/connection-create.js';
 import { deleteConnection, getConnection, listConnections } from '../services/connection-manage.js';
 import { testConnection } from '../services/connection-test.js';
 import { requireTenant } from '../services/tenants.js';
+import { webhookSyncDeps } from '../services/webhook-sync/from-runtime.js';
+import { leftBehind, unregisterConnectionWebhooks } from '../services/webhook-sync/unregister.js';
 import { printRows } from './print.js';
 
 export const CONNECTIONS_HELP = `switchyard connections list [--provider <id>] [--status <status>]
@@ -120,7 +122,11 @@ async function dispatch(runtime: Runtime, sub: string | undefined, id: string | 
       return { result: tested, ok: tested.ok };
     }
     case 'delete': {
-      const outcome = await deleteConnection(runtime.store, tenantId, need());
+      // As DELETE /v1/connections/{id}: webhooks registered at the vendor are removed first, best effort.
+      const webhooks = await unregisterConnectionWebhooks(webhookSyncDeps(runtime), tenantId, need());
+      const note = leftBehind(webhooks);
+      if (note !== undefined) process.stderr.write(`warning: ${note}\n`);
+      const outcome = await deleteConnection(runtime.store, tenantId, need(), note);
       return { result: v.json ? outcome : outcome.deleted ? 'deleted' : 'already gone', ok: true };
     }
     default:

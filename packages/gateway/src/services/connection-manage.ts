@@ -60,16 +60,17 @@ export interface DeleteOutcome {
 
 /**
  * Delete a connection, and its grant with the grant's secrets when no other connection uses it (one Atlassian
- * 3LO grant can back several sites). Nothing is revoked at the vendor: see docs/connections.md.
+ * 3LO grant can back several sites). Nothing is revoked at the vendor: see docs/connections.md. `note` is added
+ * to the `connection.deleted` event's reason (webhooks that could not be unregistered: webhook-sync/unregister.ts).
  */
-export function deleteConnection(store: Store, tenantId: string, id: string): Promise<DeleteOutcome> {
+export function deleteConnection(store: Store, tenantId: string, id: string, note?: string): Promise<DeleteOutcome> {
   return store.transaction(async (tx) => {
     const row = await tx.connections.getConnection(tenantId, id);
     if (row === undefined) return { deleted: false, grantDeleted: false };
     await deleteConnectionHooks(tx, tenantId, id);
     await tx.connections.deleteConnection(tenantId, id);
     await emitConnectionEvent(tx, tenantId, id, 'connection.deleted', {
-      reason: 'the connection was deleted',
+      reason: note === undefined ? 'the connection was deleted' : `the connection was deleted; ${note}`,
       provider: row.provider,
     });
     if ((await tx.connections.countConnectionsOfGrant(row.grant_id)) > 0) return { deleted: true, grantDeleted: false };

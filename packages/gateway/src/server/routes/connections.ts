@@ -6,6 +6,8 @@ import { createTokenConnection } from '../../services/connection-create.js';
 import { deleteConnection, getConnection, listConnections } from '../../services/connection-manage.js';
 import { testConnection } from '../../services/connection-test.js';
 import { updateConnection } from '../../services/connection-update.js';
+import { webhookSyncDeps } from '../../services/webhook-sync/from-runtime.js';
+import { leftBehind, unregisterConnectionWebhooks } from '../../services/webhook-sync/unregister.js';
 import {
   connection,
   connectionPage,
@@ -26,6 +28,7 @@ export const connectionRoutes =
   (runtime: Runtime): FastifyPluginAsyncZod =>
   async (app) => {
     const tenantOf = (req: Parameters<typeof principalOf>[0]) => principalOf(req).tenant.id;
+    const webhookDeps = webhookSyncDeps(runtime);
 
     app.get(
       paths.connections,
@@ -106,10 +109,16 @@ export const connectionRoutes =
         },
       },
       async (req, reply) => {
-        const outcome = await deleteConnection(runtime.store, tenantOf(req), req.params.connection_id);
+        // Webhooks registered at the vendor go first, while the credential to remove them still exists.
+        const webhooks = await unregisterConnectionWebhooks(webhookDeps, tenantOf(req), req.params.connection_id);
+        const note = leftBehind(webhooks);
+        const outcome = await deleteConnection(runtime.store, tenantOf(req), req.params.connection_id, note);
         if (outcome.deleted) runtime.connectionChanges.emit('changed', tenantOf(req), req.params.connection_id);
         if (outcome.deleted)
-          req.log.info({ connection_id: req.params.connection_id, ...outcome }, 'connection deleted');
+          req.log.info(
+            { connection_id: req.params.connection_id, ...outcome, webhooks_removed: webhooks.removed },
+            'connection deleted',
+          );
         return reply.status(204).send(null);
       },
     );
