@@ -8,6 +8,9 @@ import { announceAdminKey } from './runtime/admin-key-banner.js';
 import { createRuntime } from './runtime/runtime.js';
 import { buildApp } from './server/app.js';
 import { bootstrap } from './services/bootstrap.js';
+import { confluencePoller } from './services/confluence-poll/from-runtime.js';
+import { eventRetention } from './services/event-retention.js';
+import { webhookRefresher } from './services/webhook-sync/from-runtime.js';
 import { deliveryWorker } from './webhooks/outbox/from-runtime.js';
 
 /** Start the gateway: config → database (migrated) → first-start bootstrap → HTTP server → signals. */
@@ -29,6 +32,9 @@ export async function serve(): Promise<void> {
   const { app, shutdown } = await buildApp(runtime);
   const keepAlive = new KeepAlive({ store: runtime.store, grants: runtime.grants, config, logger });
   const deliveries = deliveryWorker(runtime);
+  const poller = confluencePoller(runtime);
+  const retention = eventRetention(runtime);
+  const webhookRefresh = webhookRefresher(runtime);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,8 +47,11 @@ export async function serve(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     await shutdown();
+    await poller.stop();
+    await retention.stop();
     await deliveries.stop();
     await keepAlive.stop();
+    await webhookRefresh.stop();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);
@@ -53,6 +62,9 @@ export async function serve(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   keepAlive.start();
   deliveries.start();
+  poller.start();
+  retention.start();
+  webhookRefresh.start();
   logger.info({ database: config.database.kind, docs: '/docs' }, 'switchyard ready');
 }
 

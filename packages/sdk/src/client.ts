@@ -1,7 +1,9 @@
 import { bitbucketApi } from './bitbucket-client.js';
+import { confluenceApi } from './confluence-client.js';
 import { type ConnectionClient, connectionClient } from './connection-client.js';
 import type {
   ApiKey,
+  ConfluencePolling,
   ConnectBody,
   Connection,
   ConnectionTest,
@@ -21,6 +23,7 @@ import type {
   PutOAuthAppBody,
   Readiness,
   Tenant,
+  UpdateConfluencePollingBody,
   UpdateConnectionBody,
   Whoami,
 } from './contract.js';
@@ -28,6 +31,7 @@ import { paths } from './contract.js';
 import { isErrorBody, SwitchyardError } from './errors.js';
 import { deliveriesApi, eventsApi, hooksApi, subscriptionsApi } from './events-client.js';
 import { jiraApi } from './jira-client.js';
+import { webhooksApi } from './webhooks-client.js';
 
 export interface ClientOptions {
   /** Base URL of the gateway, e.g. http://127.0.0.1:3001 */
@@ -210,8 +214,23 @@ export class SwitchyardClient {
   /** The normalized Bitbucket API of a connection (docs/bitbucket-api.md). */
   readonly bitbucket = bitbucketApi(this);
 
+  /** The normalized Confluence API of a connection (docs/confluence-api.md). */
+  readonly confluence = confluenceApi(this);
+
   /** Webhook ingest endpoints of a connection (docs/events.md). */
   readonly hooks = hooksApi(this);
+
+  /** Webhooks registered at the vendor for a connection (docs/webhook-registration.md). */
+  readonly webhooks = webhooksApi(this);
+
+  /** Confluence Cloud page events by CQL polling of a connection (docs/confluence-polling.md). */
+  readonly confluencePolling = {
+    get: (connectionId: string): Promise<ConfluencePolling> =>
+      this.request('GET', fill(paths.confluencePolling, { connection_id: connectionId })),
+    /** `enabled: true` from off starts the watermark now: only later changes become events. */
+    set: (connectionId: string, body: UpdateConfluencePollingBody): Promise<ConfluencePolling> =>
+      this.request('POST', fill(paths.confluencePolling, { connection_id: connectionId }), body),
+  };
 
   /** Endpoints that receive signed deliveries of events. */
   readonly subscriptions = subscriptionsApi(this);

@@ -274,6 +274,32 @@ export interface ConnectionTest {
   error: { code: ErrorCode; message: string } | null;
 }
 
+/** Confluence Cloud page events by CQL polling of an `atlassian-cloud` connection (docs/confluence-polling.md). */
+export interface ConfluencePolling {
+  connection_id: string;
+  enabled: boolean;
+  /** Space keys searched; empty = every space the connection can read. */
+  spaces: string[];
+  interval_seconds: number;
+  /** The newest modification time whose events are committed; the next search starts before it. */
+  watermark: string | null;
+  last_run_at: string | null;
+  last_success_at: string | null;
+  /** The last run's error, null once a run succeeds. */
+  last_error: string | null;
+  /** Events stored by the last successful run. */
+  last_event_count: number;
+  next_run_at: string | null;
+}
+
+export interface UpdateConfluencePollingBody {
+  enabled: boolean;
+  /** Space keys; omitted keeps the current ones (none = every space). */
+  spaces?: string[] | undefined;
+  /** 30 to 86400; omitted keeps the current interval (default 60). */
+  interval_seconds?: number | undefined;
+}
+
 /** Paths of the API, one place for server routes and client calls. */
 export const paths = {
   healthz: '/healthz',
@@ -302,14 +328,49 @@ export const paths = {
   jiraMyself: '/v1/connections/:connection_id/jira/myself',
   jiraProjects: '/v1/connections/:connection_id/jira/projects',
   jiraIssues: '/v1/connections/:connection_id/jira/issues',
+  jiraIssuesExport: '/v1/connections/:connection_id/jira/issues/export',
   jiraIssue: '/v1/connections/:connection_id/jira/issues/:issue_key',
   jiraTransitions: '/v1/connections/:connection_id/jira/issues/:issue_key/transitions',
   jiraComments: '/v1/connections/:connection_id/jira/issues/:issue_key/comments',
+  jiraIssueTypes: '/v1/connections/:connection_id/jira/projects/:project_key/issue-types',
+  jiraIssueTypeFields: '/v1/connections/:connection_id/jira/projects/:project_key/issue-types/:issue_type_id/fields',
+  jiraUsers: '/v1/connections/:connection_id/jira/users',
+  /** The normalized Confluence API of a connection (docs/confluence-api.md). */
+  confluenceSpaces: '/v1/connections/:connection_id/confluence/spaces',
+  confluenceSpacePages: '/v1/connections/:connection_id/confluence/spaces/:space_key_or_id/pages',
+  confluencePages: '/v1/connections/:connection_id/confluence/pages',
+  confluencePage: '/v1/connections/:connection_id/confluence/pages/:page_id',
+  confluenceChildren: '/v1/connections/:connection_id/confluence/pages/:page_id/children',
+  confluenceSearch: '/v1/connections/:connection_id/confluence/search',
   /** The normalized Bitbucket API of a connection (docs/bitbucket-api.md). */
   bitbucketUser: '/v1/connections/:connection_id/bitbucket/user',
   bitbucketWorkspaces: '/v1/connections/:connection_id/bitbucket/workspaces',
   bitbucketRepositories: '/v1/connections/:connection_id/bitbucket/workspaces/:workspace/repositories',
   bitbucketRepository: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo',
+  bitbucketAllRepositories: '/v1/connections/:connection_id/bitbucket/repositories',
+  bitbucketBranches: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/branches',
+  bitbucketCommits: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/commits',
+  bitbucketCommit: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/commits/:hash',
+  bitbucketBuildStatuses:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/commits/:hash/statuses',
+  bitbucketInsightReport:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/commits/:hash/reports/:report_key',
+  bitbucketInsightAnnotations:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/commits/:hash/reports/:report_key/annotations',
+  /** File content at a ref: append the file's path (`…/src/:ref/dir/file.ts`); a Cloud directory is listed. */
+  bitbucketSource: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/src/:ref',
+  bitbucketCodeSearch: '/v1/connections/:connection_id/bitbucket/workspaces/:workspace/search/code',
+  bitbucketPipelines: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pipelines',
+  bitbucketPipeline: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pipelines/:pipeline_id',
+  bitbucketPipelineStop:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pipelines/:pipeline_id/stop',
+  bitbucketPipelineSteps:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pipelines/:pipeline_id/steps',
+  bitbucketPipelineStepLog:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pipelines/:pipeline_id/steps/:step_id/log',
+  bitbucketIssues: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/issues',
+  bitbucketIssue: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/issues/:issue_id',
+  bitbucketWorkspaceSummary: '/v1/connections/:connection_id/bitbucket/workspaces/:workspace/summary',
   bitbucketPullRequests: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests',
   bitbucketPullRequest: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id',
   bitbucketApprove:
@@ -319,10 +380,23 @@ export const paths = {
   bitbucketMerge: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/merge',
   bitbucketComments:
     '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/comments',
+  bitbucketRequestChanges:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/request-changes',
+  bitbucketComment:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/comments/:comment_id',
+  bitbucketDiff: '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/diff',
+  bitbucketDiffstat:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/diffstat',
+  bitbucketActivity:
+    '/v1/connections/:connection_id/bitbucket/repositories/:workspace/:repo/pull-requests/:pr_id/activity',
   hooks: '/v1/connections/:connection_id/hooks',
   hook: '/v1/connections/:connection_id/hooks/:hook_id',
   hookRotate: '/v1/connections/:connection_id/hooks/:hook_id/rotate',
   hookFinishRotation: '/v1/connections/:connection_id/hooks/:hook_id/finish-rotation',
+  confluencePolling: '/v1/connections/:connection_id/confluence/polling',
+  /** Webhooks registered at the vendor (docs/webhook-registration.md). */
+  webhooks: '/v1/connections/:connection_id/webhooks',
+  webhookSync: '/v1/connections/:connection_id/webhooks/sync',
   /** Webhook ingest (no API key: the vendor's signature authenticates). */
   ingest: '/hooks/:public_id',
   subscriptions: '/v1/subscriptions',

@@ -1,5 +1,9 @@
 export * from './bitbucket-client.js';
+export * from './bitbucket-pipelines-client.js';
+export * from './bitbucket-pulls-client.js';
+export * from './bitbucket-repo-client.js';
 export * from './client.js';
+export * from './confluence-client.js';
 export * from './connection-client.js';
 export * from './contract.js';
 export * from './entities.js';
@@ -7,3 +11,5 @@ export * from './errors.js';
 export * from './events.js';
 export * from './events-contract.js';
 export * from './jira-client.js';
+export * from './jira-export.js';
+export * from './webhooks-client.js';

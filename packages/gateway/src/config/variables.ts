@@ -147,6 +147,11 @@ export const variables = {
     default: '3600',
     schema: int(0, 7 * 86400),
   },
+  jiraWebhookRefreshDays: {
+    env: 'SWITCHYARD_JIRA_WEBHOOK_REFRESH_DAYS',
+    default: '20',
+    schema: int(0, 29),
+  },
   allowHttpHosts: { env: 'SWITCHYARD_ALLOW_HTTP_HOSTS', default: '', schema: list(z.string().min(1)) },
   allowPrivateHosts: { env: 'SWITCHYARD_ALLOW_PRIVATE_HOSTS', default: 'false', schema: bool },
   allowedHosts: { env: 'SWITCHYARD_ALLOWED_HOSTS', default: '', schema: list(z.string().min(1)) },
@@ -157,6 +162,7 @@ export const variables = {
   deliveryConcurrency: { env: 'SWITCHYARD_DELIVERY_CONCURRENCY', default: '16', schema: int(0, 512) },
   deliveryTimeoutMs: { env: 'SWITCHYARD_DELIVERY_TIMEOUT_MS', default: '10000', schema: int(100, 120000) },
   deliverySchedule: { env: 'SWITCHYARD_DELIVERY_SCHEDULE', default: DEFAULT_SCHEDULE, schema: schedule },
+  eventRetentionDays: { env: 'SWITCHYARD_EVENT_RETENTION_DAYS', default: '30', schema: int(0, 36500) },
 } as const satisfies Record<string, ConfigVariable>;
 
 export type VariableName = keyof typeof variables;

@@ -19,6 +19,11 @@ import { newRequestId } from './request-id.js';
 import { bitbucketRoutes } from './routes/bitbucket.js';
 import { connectRoutes } from './routes/connect.js';
 import { connectBrowserRoutes } from './routes/connect-browser.js';
+import { bitbucketPipelinesRoutes } from './routes/bitbucket-pipelines.js';
+import { bitbucketPullsRoutes } from './routes/bitbucket-pulls.js';
+import { bitbucketRepoRoutes } from './routes/bitbucket-repo.js';
+import { confluenceRoutes } from './routes/confluence.js';
+import { confluencePollingRoutes } from './routes/confluence-polling.js';
 import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
@@ -28,6 +33,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { jiraRoutes } from './routes/jira.js';
 import { keyRoutes } from './routes/keys.js';
 import { oauthAppRoutes } from './routes/oauth-apps.js';
+import { jiraMetaRoutes } from './routes/jira-meta.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
 import { providerRoutes } from './routes/providers.js';
 import { proxyRoutes } from './routes/proxy.js';
@@ -35,6 +41,7 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { tenantRoutes } from './routes/tenants.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+import { webhookSyncRoutes } from './routes/webhook-sync.js';
 
 export interface App {
   app: FastifyInstance;
@@ -125,10 +132,17 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     await v1.register(bitbucketRoutes(runtime));
     await v1.register(connectRoutes(runtime));
     await v1.register(oauthAppRoutes(runtime));
+    await v1.register(jiraMetaRoutes(runtime));
+    await v1.register(confluenceRoutes(runtime));
     await v1.register(hookRoutes(runtime));
+    await v1.register(bitbucketRepoRoutes(runtime));
+    await v1.register(bitbucketPullsRoutes(runtime));
+    await v1.register(bitbucketPipelinesRoutes(runtime));
     await v1.register(subscriptionRoutes(runtime));
     await v1.register(eventRoutes(runtime));
     await v1.register(deliveryRoutes(runtime));
+    await v1.register(webhookSyncRoutes(runtime));
+    await v1.register(confluencePollingRoutes(runtime));
   });
 
   return {

@@ -139,6 +139,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  webhook_registrations: WebhookRegistrationsTable;
 }
 
 // --- Events: webhook ingest, the event log and the delivery outbox (migration 0003) ---
@@ -157,7 +158,8 @@ export interface HooksTable {
   source: string;
   scheme: 'hub-signature' | 'atlassian-jwt';
   previous_expires_at: string | null;
-  /** JSON: what was registered upstream (webhook ids, expiry), `{}` when nothing was. */
+  /** JSON: `{"managed_by":"webhook-sync"}` for the hook the webhook sync registers upstream (its registrations are
+   * in webhook_registrations), `{}` for a hook created by hand. */
   registration: string;
   created_at: string;
   updated_at: string;
@@ -230,4 +232,27 @@ export interface DeliveryAttemptsTable {
   status_code: number | null;
   error: string | null;
   outcome: 'succeeded' | 'retry' | 'failed' | 'dead';
+}
+
+// --- Webhooks registered at the vendors (migration 0004, store/registration-store.ts) ---
+
+/** One webhook Switchyard registered upstream for a connection, per target (repository, workspace, project, site). */
+export interface WebhookRegistrationsTable {
+  id: string;
+  tenant_id: string;
+  connection_id: string;
+  /** The ingest hook (hooks.id) whose URL was registered; not a foreign key. */
+  hook_id: string;
+  /** Where: `repository:ws/repo`, `workspace:ws`, `project:KEY`, `jira:<cloud id>`, `confluence`. */
+  target: string;
+  /** The vendor's id of the webhook (Bitbucket Cloud `{uuid}`, Data Center and Jira numeric ids as text). */
+  upstream_id: string;
+  /** JSON array of the vendor event keys registered. */
+  events: string;
+  /** Jira dynamic webhooks only: when Jira stops sending them unless refreshed. */
+  expires_at: string | null;
+  last_refreshed_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
 }
