@@ -160,8 +160,13 @@ export interface Child {
 }
 
 /** Start a node script as a child process; `ready` reads its URL from its output or polls `healthUrl`. */
-export async function startChild(script: string, env: Record<string, string>, port?: number): Promise<Child> {
-  const child = spawn(process.execPath, [script], {
+export async function startChild(
+  script: string,
+  env: Record<string, string>,
+  port?: number,
+  flags: readonly string[] = [],
+): Promise<Child> {
+  const child = spawn(process.execPath, [...flags, script], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

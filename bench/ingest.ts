@@ -14,6 +14,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closedLoop, type LoadResult, openLoop, percentile } from './ingest-load.ts';
 import { prepareGateway, root, startChild } from './ingest-setup.ts';
+import { gatewayFlags } from './proxy-processes.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -39,7 +40,7 @@ async function gatewayRun(
     ...extra,
   };
   const prepared = await prepareGateway(env);
-  const gw = await startChild(MAIN, env, port);
+  const gw = await startChild(MAIN, env, port, gatewayFlags());
   try {
     await body(gw.url, prepared.shot, prepared.adminKey);
   } finally {

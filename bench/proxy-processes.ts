@@ -58,10 +58,16 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** The built gateway (packages/gateway/dist/main.js) with `env` over a clean environment. */
+/** The V8 flags `npm start` runs the gateway with (the `start` script of package.json). */
+export function gatewayFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(' ').filter((a) => a.startsWith('--'));
+}
+
+/** The built gateway (packages/gateway/dist/main.js), as `npm start` runs it, with `env` over a clean environment. */
 export async function startGateway(env: Record<string, string>): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${root}packages/gateway/dist/main.js`], {
+  const child = spawn(process.execPath, [...gatewayFlags(), `${root}packages/gateway/dist/main.js`], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, SWITCHYARD_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

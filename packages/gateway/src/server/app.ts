@@ -9,21 +9,23 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
 import { countRefreshes } from '../auth/refresh-metrics.js';
 import { AppError } from '../errors/app-error.js';
+import { lazyChildLogger } from '../logging/lazy-child.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { requireApiKey } from './plugins/authenticate.js';
 import { registerErrorEnvelope } from './plugins/error-envelope.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { newRequestId } from './request-id.js';
 import { bitbucketRoutes } from './routes/bitbucket.js';
-import { connectRoutes } from './routes/connect.js';
-import { connectBrowserRoutes } from './routes/connect-browser.js';
 import { bitbucketPipelinesRoutes } from './routes/bitbucket-pipelines.js';
 import { bitbucketPullsRoutes } from './routes/bitbucket-pulls.js';
 import { bitbucketRepoRoutes } from './routes/bitbucket-repo.js';
 import { confluenceRoutes } from './routes/confluence.js';
 import { confluencePollingRoutes } from './routes/confluence-polling.js';
+import { connectRoutes } from './routes/connect.js';
+import { connectBrowserRoutes } from './routes/connect-browser.js';
 import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
@@ -31,17 +33,17 @@ import { healthRoutes } from './routes/health.js';
 import { hookRoutes } from './routes/hooks.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { jiraRoutes } from './routes/jira.js';
+import { jiraMetaRoutes } from './routes/jira-meta.js';
 import { keyRoutes } from './routes/keys.js';
 import { oauthAppRoutes } from './routes/oauth-apps.js';
-import { jiraMetaRoutes } from './routes/jira-meta.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
 import { providerRoutes } from './routes/providers.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { webhookSyncRoutes } from './routes/webhook-sync.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-import { webhookSyncRoutes } from './routes/webhook-sync.js';
 
 export interface App {
   app: FastifyInstance;
@@ -58,6 +60,7 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     trustProxy: config.trustProxy,
     return503OnClosing: false,
     requestIdHeader: false,
+    childLoggerFactory: (logger, bindings, options) => lazyChildLogger(logger as Logger, bindings, options),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
@@ -129,20 +132,20 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     await v1.register(connectionRoutes(runtime));
     await v1.register(proxyRoutes(runtime));
     await v1.register(jiraRoutes(runtime));
-    await v1.register(bitbucketRoutes(runtime));
-    await v1.register(connectRoutes(runtime));
-    await v1.register(oauthAppRoutes(runtime));
     await v1.register(jiraMetaRoutes(runtime));
     await v1.register(confluenceRoutes(runtime));
-    await v1.register(hookRoutes(runtime));
+    await v1.register(bitbucketRoutes(runtime));
     await v1.register(bitbucketRepoRoutes(runtime));
     await v1.register(bitbucketPullsRoutes(runtime));
     await v1.register(bitbucketPipelinesRoutes(runtime));
+    await v1.register(connectRoutes(runtime));
+    await v1.register(oauthAppRoutes(runtime));
+    await v1.register(hookRoutes(runtime));
+    await v1.register(webhookSyncRoutes(runtime));
+    await v1.register(confluencePollingRoutes(runtime));
     await v1.register(subscriptionRoutes(runtime));
     await v1.register(eventRoutes(runtime));
     await v1.register(deliveryRoutes(runtime));
-    await v1.register(webhookSyncRoutes(runtime));
-    await v1.register(confluencePollingRoutes(runtime));
   });
 
   return {

@@ -19,10 +19,21 @@ export function registerMetrics(app: FastifyInstance): Registry {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  // prom-client hashes a label object on every call; the few (method, route, status) series are bound once.
+  const series = new Map<string, { count(): void; time(seconds: number): void }>();
   app.addHook('onResponse', async (req, reply) => {
-    const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
+    const route = req.routeOptions.url ?? 'unmatched';
+    const id = `${req.method} ${reply.statusCode} ${route}`;
+    let s = series.get(id);
+    if (s === undefined) {
+      const labels = { method: req.method, route, status: String(reply.statusCode) };
+      const counter = requests.labels(labels);
+      const histogram = duration.labels(labels);
+      s = { count: () => counter.inc(), time: (seconds) => histogram.observe(seconds) };
+      series.set(id, s);
+    }
+    s.count();
+    s.time(reply.elapsedTime / 1000);
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics());
