@@ -15,6 +15,8 @@ import type { BucketSpec } from './token-bucket.js';
  */
 export interface RequestCredential<C extends { authorization: string } = { authorization: string }> {
   authorize(): Promise<C>;
+  /** The credential authorize() would answer, when it is at hand without any wait (a cached one). */
+  current?(): C | undefined;
   afterUnauthorized(used: C): Promise<C>;
 }
 
@@ -59,11 +61,14 @@ export interface UpstreamRequest {
   breakerKey?: string;
 }
 
-export interface UpstreamResponse {
+export interface UpstreamResponse<B = Dispatcher.ResponseData['body']> {
   status: number;
   headers: HeaderBag;
-  /** Undici's body stream, not buffered: read it, pipe it, or `dump()` it — the connection waits for that. */
-  body: Dispatcher.ResponseData['body'];
+  /**
+   * Not buffered: undici's body stream (`request`; read it, pipe it, or `dump()` it — the connection waits for
+   * that), or a DirectBody (`open`; `pipeTo` a sink, `dump()` or `destroy()` it).
+   */
+  body: B;
   /** The URL that answered (after redirects). */
   url: URL;
   /** Attempts made, retries included. */
