@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,9 +15,11 @@ import { countRefreshes } from '../auth/refresh-metrics.js';
 import { AppError } from '../errors/app-error.js';
 import { lazyChildLogger } from '../logging/lazy-child.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { ConnectionProxy } from '../services/proxy.js';
 import { requireApiKey } from './plugins/authenticate.js';
 import { registerErrorEnvelope } from './plugins/error-envelope.js';
-import { registerMetrics } from './plugins/metrics.js';
+import { type Metrics, registerMetrics } from './plugins/metrics.js';
+import { proxyFastPath } from './proxy-fast-path.js';
 import { newRequestId } from './request-id.js';
 import { bitbucketRoutes } from './routes/bitbucket.js';
 import { bitbucketPipelinesRoutes } from './routes/bitbucket-pipelines.js';
@@ -54,17 +57,31 @@ export interface App {
 export async function buildApp(runtime: Runtime): Promise<App> {
   const { config } = runtime;
   let closing = false;
+  const requestId = (req: IncomingMessage) => {
+    const given = req.headers['x-request-id'];
+    return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
+  };
+  // The proxy's fast path answers its requests before fastify sees them (set once the app is built).
+  let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   const app = Fastify({
+    serverFactory: (handler, options) => {
+      const server = createServer((req, res) => {
+        if (fastPath === undefined || !fastPath(req, res)) handler(req, res);
+      });
+      // What fastify does to the server it creates itself (its defaults: 72 s keep-alive, no request timeout).
+      const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
+      server.keepAliveTimeout = num(options.keepAliveTimeout, 72_000);
+      server.requestTimeout = num(options.requestTimeout, 0);
+      server.setTimeout(num(options.connectionTimeout, 0));
+      return server;
+    },
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: false,
     requestIdHeader: false,
     childLoggerFactory: (logger, bindings, options) => lazyChildLogger(logger as Logger, bindings, options),
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
-    },
+    genReqId: requestId,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -116,8 +133,10 @@ export async function buildApp(runtime: Runtime): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  let metrics: Metrics | undefined;
   if (config.metricsEnabled) {
-    const stopCounting = countRefreshes(registerMetrics(app), runtime.grants);
+    metrics = registerMetrics(app);
+    const stopCounting = countRefreshes(metrics.registry, runtime.grants);
     app.addHook('onClose', async () => stopCounting());
   }
   await app.register(healthRoutes(runtime));
@@ -146,6 +165,14 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     await v1.register(subscriptionRoutes(runtime));
     await v1.register(eventRoutes(runtime));
     await v1.register(deliveryRoutes(runtime));
+  });
+
+  fastPath = proxyFastPath({
+    runtime,
+    proxy: new ConnectionProxy(runtime, runtime.targets),
+    requestId,
+    closing: () => closing,
+    observe: metrics?.observe,
   });
 
   return {

@@ -29,12 +29,13 @@ export interface ProxyFixture {
 }
 
 /** A gateway listening on 127.0.0.1 with one token connection to a local upstream (proxy-upstream.ts). */
-export async function startProxyFixture(): Promise<ProxyFixture> {
+export async function startProxyFixture(extraEnv: Record<string, string> = {}): Promise<ProxyFixture> {
   const pat = 'pat-jira-proxy-0123456789';
   const up = await startProxyUpstream();
   const t = await startTestApp('sqlite', {
     SWITCHYARD_ALLOWED_HOSTS: '127.0.0.1',
     SWITCHYARD_ALLOW_HTTP_HOSTS: '127.0.0.1',
+    ...extraEnv,
   });
   const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const key = t.admin.adminKey.key;

@@ -1,8 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+export interface Metrics {
+  registry: Registry;
+  /** Count one answered request (what the onResponse hook does; the proxy's fast path calls it itself). */
+  observe(method: string, route: string, status: number, seconds: number): void;
+}
+
 /** Prometheus metrics on /metrics; one registry per app so several apps can live in one process (tests). */
-export function registerMetrics(app: FastifyInstance): Registry {
+export function registerMetrics(app: FastifyInstance): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
   const labelNames = ['method', 'route', 'status'] as const;
@@ -21,22 +27,24 @@ export function registerMetrics(app: FastifyInstance): Registry {
   });
   // prom-client hashes a label object on every call; the few (method, route, status) series are bound once.
   const series = new Map<string, { count(): void; time(seconds: number): void }>();
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    const id = `${req.method} ${reply.statusCode} ${route}`;
+  const observe = (method: string, route: string, status: number, seconds: number) => {
+    const id = `${method} ${status} ${route}`;
     let s = series.get(id);
     if (s === undefined) {
-      const labels = { method: req.method, route, status: String(reply.statusCode) };
+      const labels = { method, route, status: String(status) };
       const counter = requests.labels(labels);
       const histogram = duration.labels(labels);
       s = { count: () => counter.inc(), time: (seconds) => histogram.observe(seconds) };
       series.set(id, s);
     }
     s.count();
-    s.time(reply.elapsedTime / 1000);
+    s.time(seconds);
+  };
+  app.addHook('onResponse', async (req, reply) => {
+    observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
-  return registry;
+  return { registry, observe };
 }
