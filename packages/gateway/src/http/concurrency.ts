@@ -30,11 +30,12 @@ export class ConcurrencyLimits {
     return this.gates.get(key)?.active ?? 0;
   }
 
-  async acquire(
+  /** A slot: at once (no promise on the hot path) when one is free, else after a wait of at most `maxWaitMs`. */
+  acquire(
     key: string,
     max: number,
     options: { maxWaitMs: number; signal?: AbortSignal | undefined },
-  ): Promise<Release> {
+  ): Release | Promise<Release> {
     let gate = this.gates.get(key);
     if (gate === undefined) {
       gate = { active: 0, queue: [] };
@@ -44,7 +45,14 @@ export class ConcurrencyLimits {
       gate.active++;
       return this.releaser(key, gate);
     }
-    const g = gate;
+    return this.wait(key, gate, options);
+  }
+
+  private async wait(
+    key: string,
+    g: Gate,
+    options: { maxWaitMs: number; signal?: AbortSignal | undefined },
+  ): Promise<Release> {
     const stop = new AbortController();
     const granted = new Promise<void>((resolve) => {
       g.queue.push({ grant: resolve });

@@ -26,7 +26,7 @@ describe('token buckets', () => {
     const buckets = new TokenBuckets({ clock });
     const spec = { capacity: 1, refillPerSecond: 0.1 };
     await buckets.take('k', spec, { maxWaitMs: 0 });
-    const err = await buckets.take('k', spec, { maxWaitMs: 1000 }).catch((e: unknown) => e);
+    const err = await Promise.resolve(buckets.take('k', spec, { maxWaitMs: 1000 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('RATE_LIMITED');
     expect((err as AppError).retryAfter).toBe(10);
@@ -44,8 +44,17 @@ describe('token buckets', () => {
     clock.advance(60_000);
     expect(buckets.available('a', spec)).toBe(3);
     buckets.blockUntil('a', spec, clock.now() + 30_000);
-    const err = (await buckets.take('a', spec, { maxWaitMs: 1000 }).catch((e: unknown) => e)) as AppError;
+    const err = (await Promise.resolve(buckets.take('a', spec, { maxWaitMs: 1000 })).catch(
+      (e: unknown) => e,
+    )) as AppError;
     expect(err.retryAfter).toBe(30);
+  });
+
+  it('answers at once, without a promise, when a token is at hand', () => {
+    const buckets = new TokenBuckets({ clock: manualClock() });
+    const spec = { capacity: 1, refillPerSecond: 1 };
+    expect(buckets.take('k', spec, { maxWaitMs: 0 })).toBeUndefined();
+    expect(buckets.take('k', spec, { maxWaitMs: 5000 })).toBeInstanceOf(Promise);
   });
 
   it('drops the oldest bucket beyond maxKeys', async () => {
@@ -61,11 +70,11 @@ describe('concurrency limits', () => {
     const limits = new ConcurrencyLimits({ clock: systemClock });
     const r1 = await limits.acquire('k', 1, { maxWaitMs: 0 });
     const order: string[] = [];
-    const w2 = limits.acquire('k', 1, { maxWaitMs: 1000 }).then((r) => {
+    const w2 = Promise.resolve(limits.acquire('k', 1, { maxWaitMs: 1000 })).then((r) => {
       order.push('second');
       return r;
     });
-    const w3 = limits.acquire('k', 1, { maxWaitMs: 20 }).catch((e: unknown) => e);
+    const w3 = Promise.resolve(limits.acquire('k', 1, { maxWaitMs: 20 })).catch((e: unknown) => e);
     expect(((await w3) as AppError).code).toBe('RATE_LIMITED');
     r1();
     r1(); // releasing twice is harmless
@@ -76,11 +85,25 @@ describe('concurrency limits', () => {
     expect(limits.active('k')).toBe(0);
   });
 
+  it('hands a free slot over at once, without a promise', () => {
+    const limits = new ConcurrencyLimits();
+    const slot = limits.acquire('k', 1, { maxWaitMs: 0 });
+    expect(typeof slot).toBe('function');
+    const waiting = limits.acquire('k', 1, { maxWaitMs: 10 });
+    expect(waiting).toBeInstanceOf(Promise);
+    return Promise.resolve(waiting).then(
+      () => expect.unreachable('the slot is taken'),
+      (e: unknown) => expect((e as AppError).code).toBe('RATE_LIMITED'),
+    );
+  });
+
   it('an aborted waiter leaves the queue', async () => {
     const limits = new ConcurrencyLimits();
     const r1 = await limits.acquire('k', 1, { maxWaitMs: 0 });
     const abort = new AbortController();
-    const waiting = limits.acquire('k', 1, { maxWaitMs: 10_000, signal: abort.signal }).catch((e: unknown) => e);
+    const waiting = Promise.resolve(limits.acquire('k', 1, { maxWaitMs: 10_000, signal: abort.signal })).catch(
+      (e: unknown) => e,
+    );
     abort.abort(new Error('client went away'));
     expect(((await waiting) as Error).message).toBe('client went away');
     r1();

@@ -96,8 +96,11 @@ export class TokenBuckets {
     return this.bucket(key, spec, this.clock.now()).tokens;
   }
 
-  /** Take one token, waiting up to `maxWaitMs` for it; otherwise RATE_LIMITED with retry_after in seconds. */
-  async take(key: string, spec: BucketSpec, options: TakeOptions): Promise<void> {
+  /**
+   * Take one token, waiting up to `maxWaitMs` for it; otherwise RATE_LIMITED with retry_after in seconds.
+   * With a token at hand it answers undefined at once (no promise on the hot path); otherwise the wait.
+   */
+  take(key: string, spec: BucketSpec, options: TakeOptions): Promise<void> | undefined {
     const now = this.clock.now();
     const b = this.bucket(key, spec, now);
     b.tokens -= 1;
@@ -105,17 +108,17 @@ export class TokenBuckets {
     const wait = Math.ceil(Math.max(forTokens, b.blockedUntil - now, 0));
     if (wait > options.maxWaitMs) {
       b.tokens += 1;
-      throw new AppError('RATE_LIMITED', 'The request budget for this connection is spent; retry later.', {
-        retryAfter: Math.max(1, Math.ceil(wait / 1000)),
-      });
+      return Promise.reject(
+        new AppError('RATE_LIMITED', 'The request budget for this connection is spent; retry later.', {
+          retryAfter: Math.max(1, Math.ceil(wait / 1000)),
+        }),
+      );
     }
-    if (wait === 0) return;
-    try {
-      await this.clock.sleep(wait, options.signal);
-    } catch (err) {
+    if (wait === 0) return undefined;
+    return this.clock.sleep(wait, options.signal).catch((err: unknown) => {
       b.tokens += 1;
       throw err;
-    }
+    });
   }
 
   /** The vendor reported the quota behind `key` spent until `untilMs`: hold every caller until then. */

@@ -75,9 +75,9 @@ describe('ProxyTargets', () => {
     const { app, tenantId, id, targets } = await setup(40);
     await targets.get(tenantId, id);
     await app.runtime.store.connections.deleteConnection(tenantId, id);
-    await expect(targets.get(tenantId, id)).resolves.toBeDefined();
+    await expect(Promise.resolve(targets.get(tenantId, id))).resolves.toBeDefined();
     await new Promise((r) => setTimeout(r, 60));
-    await expect(targets.get(tenantId, id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(Promise.resolve(targets.get(tenantId, id))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('sees a deleted connection at once when invalidated', async () => {
@@ -85,12 +85,15 @@ describe('ProxyTargets', () => {
     await targets.get(tenantId, id);
     await app.runtime.store.connections.deleteConnection(tenantId, id);
     targets.invalidate(tenantId, id);
-    await expect(targets.get(tenantId, id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(Promise.resolve(targets.get(tenantId, id))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('answers 424 REAUTH_REQUIRED for a connection that needs a reconnect', async () => {
     const { app, tenantId, id, targets } = await setup(60_000);
     await app.runtime.store.connections.updateConnection(tenantId, id, { status: 'reauth_required' });
-    await expect(targets.get(tenantId, id)).rejects.toMatchObject({ code: 'REAUTH_REQUIRED', status: 424 });
+    await expect(Promise.resolve(targets.get(tenantId, id))).rejects.toMatchObject({
+      code: 'REAUTH_REQUIRED',
+      status: 424,
+    });
   });
 });

@@ -78,18 +78,32 @@ export class ProxyTargets {
     this.#maxEntries = options.maxEntries ?? 10_000;
   }
 
-  /** The connection's target (NOT_FOUND for another tenant's or a missing one; 424 when it needs a reconnect). */
-  async get(tenantId: string, connectionId: string): Promise<ProxyTarget> {
+  /**
+   * The connection's target (NOT_FOUND for another tenant's or a missing one; 424 when it needs a reconnect).
+   * A fresh cached entry is answered at once, without a promise: the proxy's usual case.
+   */
+  get(tenantId: string, connectionId: string): ProxyTarget | Promise<ProxyTarget> {
     const key = `${tenantId}\u0000${connectionId}`;
-    let entry = this.#entries.get(key);
-    if (entry === undefined || Date.now() - entry.loadedAt >= this.#ttlMs) {
-      let loading = this.#loading.get(key);
-      if (loading === undefined) {
-        loading = this.#load(key, tenantId, connectionId).finally(() => this.#loading.delete(key));
-        this.#loading.set(key, loading);
-      }
-      entry = await loading;
+    const entry = this.#entries.get(key);
+    if (entry === undefined || Date.now() - entry.loadedAt >= this.#ttlMs)
+      return this.#getLoaded(key, tenantId, connectionId);
+    try {
+      return this.#checked(entry);
+    } catch (err) {
+      return Promise.reject(err);
     }
+  }
+
+  async #getLoaded(key: string, tenantId: string, connectionId: string): Promise<ProxyTarget> {
+    let loading = this.#loading.get(key);
+    if (loading === undefined) {
+      loading = this.#load(key, tenantId, connectionId).finally(() => this.#loading.delete(key));
+      this.#loading.set(key, loading);
+    }
+    return this.#checked(await loading);
+  }
+
+  #checked(entry: Entry): ProxyTarget {
     if (entry.status === 'reauth_required' || entry.grant.status === 'reauth_required') {
       throw reauthRequired(entry.grant);
     }
@@ -152,6 +166,7 @@ export class ProxyTargets {
   #credential(entry: Omit<Entry, 'view'>): RequestCredential<AppliedCredential> {
     const grants = this.#deps.grants;
     return {
+      current: () => entry.cached,
       authorize: async () => {
         if (entry.cached !== undefined) return entry.cached;
         const applied = await grants.authorize(entry.grant.id);

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { CredentialSource } from '../auth/credential.js';
 import type { Config } from '../config/load.js';
 import { AppError } from '../errors/app-error.js';
+import type { DirectBody } from '../http/direct-body.js';
 import type { UpstreamDispatchers } from '../http/safe-dispatcher.js';
 import type { UpstreamClient } from '../http/upstream-client.js';
 import type { Store } from '../store/store.js';
@@ -43,7 +44,8 @@ export interface ProxyCall {
 export interface ProxyAnswer {
   status: number;
   headers: Record<string, string | string[]>;
-  body: Readable;
+  /** The vendor's body, held at its socket: `pipeTo` the caller's response (or `destroy` it). */
+  body: DirectBody;
 }
 
 const METHOD = /^[A-Z]{1,16}$/;
@@ -79,13 +81,14 @@ export class ConnectionProxy {
   async forward(call: ProxyCall): Promise<ProxyAnswer> {
     if (!METHOD.test(call.method)) throw new AppError('VALIDATION', `Method ${call.method} cannot be proxied.`);
     const where = proxyPathOf(call.rawUrl);
-    const target = await this.targets.get(call.tenantId, call.connectionId);
+    const known = this.targets.get(call.tenantId, call.connectionId);
+    const target = known instanceof Promise ? await known : known;
     const upstream = target.upstreamOf(proxyRootOf(this.#deps.config, target.place, where.path));
     const url = upstreamUrl(upstream.url, where);
     const headers = forwardedRequestHeaders(call.headers, target.defaultHeaders);
-    const body = await replayable(call.body, call.headers);
+    const body = call.body === undefined ? null : await replayable(call.body, call.headers);
     const safe = call.method === 'GET' || call.method === 'HEAD';
-    const res = await this.#deps.outbound.request({
+    const res = await this.#deps.outbound.open({
       method: call.method as Dispatcher.HttpMethod,
       url,
       headers,

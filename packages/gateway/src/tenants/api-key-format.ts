@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../store/ids.js';
 
 /**
@@ -16,7 +16,7 @@ export interface MintedKey {
   hash: string;
 }
 
-export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+export const hashKey = (key: string): string => hash('sha256', key, 'hex');
 
 export function mintKey(): MintedKey {
   const id = newId('key');
@@ -31,8 +31,9 @@ export function keyIdOf(presented: string): string | undefined {
   return m?.[1] === undefined ? undefined : `key_${m[1]}`;
 }
 
+/** Whether a presented key hashes to the stored hash; compared in constant time (checked on every call). */
 export function keyMatches(presented: string, storedHash: string): boolean {
-  const a = Buffer.from(hashKey(presented), 'hex');
+  const a = hash('sha256', presented, 'buffer');
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
