@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { paths } from '@switchyard/sdk';
 import type { Logger } from 'pino';
-import { redactText } from '../errors/redact.js';
 import { ClientClosed } from '../http/direct-body.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Principal } from '../services/authenticate.js';
 import type { ConnectionProxy } from '../services/proxy.js';
-import { toAppError } from './plugins/error-envelope.js';
+import { errorAnswer } from './plugins/error-envelope.js';
 
-/** fastify's template for the proxy route: the label its metrics carry on either path. */
-export const PROXY_ROUTE = '/v1/connections/:connection_id/proxy/*';
+/** The proxy route's template: fastify's route and the label its metrics carry on either path. */
+export const PROXY_ROUTE = `${paths.connectionProxy}/*`;
 const PROXY_URL = /^\/v1\/connections\/([^/?#]+)\/proxy\//;
 
 export interface ProxyExchange {
@@ -133,20 +133,18 @@ async function answer(
       log,
     });
   } catch (err) {
-    const appErr = toAppError(err);
-    if (appErr.status >= 500) log.error({ err }, 'request failed');
-    else log.info({ code: appErr.code, status: appErr.status }, redactText(appErr.message));
+    const answer = errorAnswer(err, id, log);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const body = JSON.stringify(appErr.toBody(id));
+    const body = JSON.stringify(answer.body);
     const head: Record<string, string | number> = {
       'x-request-id': id,
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
     };
-    if (appErr.retryAfter !== undefined) head['retry-after'] = String(appErr.retryAfter);
-    res.writeHead(appErr.status, head).end(body);
+    if (answer.retryAfter !== undefined) head['retry-after'] = answer.retryAfter;
+    res.writeHead(answer.status, head).end(body);
   }
 }

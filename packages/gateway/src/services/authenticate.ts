@@ -23,6 +23,10 @@ interface CacheEntry {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** No X-Tenant-Id, or one that names the key's own tenant (by id or slug). */
+const actsForOwnTenant = (entry: CacheEntry, header: string | undefined) =>
+  header === undefined || header === entry.tenant.id || header === entry.tenant.slug;
+
 /**
  * Resolves API keys to principals. Verified keys are cached briefly so the hot path does not read
  * the database on every call; a revocation through this process takes effect at once, one made by
@@ -56,9 +60,7 @@ export class Authenticator {
     if (presented === undefined || entry === undefined || Date.now() - entry.loadedAt >= this.#cacheTtlMs)
       return undefined;
     if (entry.key.revoked_at !== null || !keyMatches(presented, entry.key.key_hash)) return undefined;
-    const header = tenantHeader?.trim();
-    if (header !== undefined && header !== '' && header !== entry.tenant.id && header !== entry.tenant.slug)
-      return undefined;
+    if (!actsForOwnTenant(entry, tenantHeader?.trim() || undefined)) return undefined;
     this.#touch(entry);
     return entry.own;
   }
@@ -101,7 +103,7 @@ export class Authenticator {
   }
 
   async #actingTenant(entry: CacheEntry, isAdmin: boolean, header: string | undefined): Promise<TenantRow> {
-    if (header === undefined || header === entry.tenant.id || header === entry.tenant.slug) return entry.tenant;
+    if (header === undefined || actsForOwnTenant(entry, header)) return entry.tenant;
     if (!isAdmin) {
       throw new AppError(
         'FORBIDDEN',

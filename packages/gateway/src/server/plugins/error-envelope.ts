@@ -1,5 +1,5 @@
-import type { ErrorCode } from '@switchyard/sdk';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ErrorBody, ErrorCode } from '@switchyard/sdk';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors/app-error.js';
 import { redactText } from '../../errors/redact.js';
@@ -60,14 +60,38 @@ export function toAppError(err: unknown): AppError {
   );
 }
 
+export interface ErrorAnswer {
+  status: number;
+  /** The Retry-After header's value, when the error says when to retry. */
+  retryAfter: string | undefined;
+  body: ErrorBody;
+}
+
+/**
+ * How anything thrown in a request leaves: logged once (5xx with the error, the rest at info, redacted), then
+ * its status, Retry-After and envelope. Used by fastify's error handler and by the proxy's fast path.
+ */
+export function errorAnswer(
+  err: unknown,
+  requestId: string,
+  log: Pick<FastifyBaseLogger, 'error' | 'info'>,
+): ErrorAnswer {
+  const appErr = toAppError(err);
+  if (appErr.status >= 500) log.error({ err }, 'request failed');
+  else log.info({ code: appErr.code, status: appErr.status }, redactText(appErr.message));
+  return {
+    status: appErr.status,
+    retryAfter: appErr.retryAfter === undefined ? undefined : String(appErr.retryAfter),
+    body: appErr.toBody(requestId),
+  };
+}
+
 /** Every 4xx/5xx leaves as `{status:"error", code, message, request_id}` (+ retry_after). */
 export function registerErrorEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
-    const appErr = toAppError(err);
-    if (appErr.status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: appErr.code, status: appErr.status }, redactText(appErr.message));
-    if (appErr.retryAfter !== undefined) reply.header('retry-after', String(appErr.retryAfter));
-    return reply.status(appErr.status).type('application/json').send(appErr.toBody(req.id));
+    const answer = errorAnswer(err, req.id, req.log);
+    if (answer.retryAfter !== undefined) reply.header('retry-after', answer.retryAfter);
+    return reply.status(answer.status).type('application/json').send(answer.body);
   });
   app.setNotFoundHandler((req, reply) => {
     const body = new AppError(

@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
-import { paths } from '@switchyard/sdk';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Runtime } from '../../runtime/runtime.js';
 import { ConnectionProxy } from '../../services/proxy.js';
 import { principalOf } from '../plugins/authenticate.js';
-import { serveProxy } from '../proxy-fast-path.js';
+import { PROXY_ROUTE, serveProxy } from '../proxy-fast-path.js';
 
 /**
  * `ANY /v1/connections/{id}/proxy/*`: a thin adapter over ConnectionProxy. In this plugin's scope every
@@ -24,7 +23,7 @@ export const proxyRoutes =
     // No params schema: the id is only a lookup key (an unknown one is NOT_FOUND), and the vendor path is
     // read from the raw URL, so validating them would only cost time on the hot path.
     app.all<{ Params: { connection_id: string } }>(
-      `${paths.connectionProxy}/*`,
+      PROXY_ROUTE,
       {
         schema: {
           tags: ['proxy'],
