@@ -14,6 +14,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** SQLite: the connection itself, for pragmas (the WAL checkpoint settings of the ingest thread). */
+  sqlite?: SQLite.Database;
   /** PostgreSQL: the schema this gateway's tables live in. */
   schema?: string;
   destroy(): Promise<void>;
@@ -31,7 +33,7 @@ function migrator(db: Db): Migrator {
   });
 }
 
-function openSqlite(config: Extract<DatabaseConfig, { kind: 'sqlite' }>): Db {
+export function openSqlite(config: Extract<DatabaseConfig, { kind: 'sqlite' }>): Db {
   mkdirSync(path.dirname(config.file), { recursive: true, mode: 0o700 });
   const database = new SQLite(config.file, { timeout: config.busyTimeoutMs });
   database.pragma('journal_mode = WAL');
@@ -39,7 +41,7 @@ function openSqlite(config: Extract<DatabaseConfig, { kind: 'sqlite' }>): Db {
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
-  return { kysely, dialect: 'sqlite', destroy: () => kysely.destroy() };
+  return { kysely, dialect: 'sqlite', sqlite: database, destroy: () => kysely.destroy() };
 }
 
 function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>): Db {

@@ -1,4 +1,6 @@
-import type { Updateable } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Dialect } from './connect.js';
 import type {
   EventFilter,
   EventRow,
@@ -9,7 +11,8 @@ import type {
   SubscriptionRow,
 } from './event-store.js';
 import { INSERT_CHUNK, KyselyDeliveryStore } from './kysely-delivery-store.js';
-import type { HooksTable, SubscriptionsTable } from './schema.js';
+import type { Database, HooksTable, SubscriptionsTable } from './schema.js';
+import { insertEventsSqlite } from './sqlite-event-insert.js';
 import type { PageRequest } from './store.js';
 
 const EVENT_COLUMNS = [
@@ -27,6 +30,14 @@ const EVENT_COLUMNS = [
 ] as const;
 
 export class KyselyEventStore extends KyselyDeliveryStore implements EventStore {
+  /** SQLite: the connection under `q`, for the ingest path's prepared insert. */
+  readonly #sqlite: SQLite.Database | undefined;
+
+  constructor(q: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite?: SQLite.Database) {
+    super(q, dialect);
+    this.#sqlite = sqlite;
+  }
+
   async insertHook(row: HookRow): Promise<void> {
     await this.q.insertInto('hooks').values(row).execute();
   }
@@ -74,6 +85,9 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
   }
 
   async insertEvents(rows: EventRow[]): Promise<string[]> {
+    // In a transaction on SQLite the connection is ours until it ends, so a statement run on it directly is part
+    // of it; outside one it could land in another caller's transaction, so kysely (which queues) does the work.
+    if (this.#sqlite !== undefined && this.q.isTransaction) return insertEventsSqlite(this.#sqlite, rows);
     const inserted: string[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const done = await this.q

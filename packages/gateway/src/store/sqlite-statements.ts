@@ -4,6 +4,11 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * kysely prepares every SQLite query afresh; preparing costs more than running most of our queries. This keeps
  * the prepared statements of the most recent distinct SQL texts (parameters are bound per run, so a statement
  * is reusable) and hands out a fresh one while the cached one is busy iterating a stream.
+ *
+ * kysely opens transactions with a deferred `begin`. With a second connection on the file (the ingest thread,
+ * a CLI command), a deferred transaction that reads and then writes fails with SQLITE_BUSY when the other one
+ * committed in between, without waiting. `begin immediate` takes the write lock up front, waiting up to the busy
+ * timeout for it, so our read-then-write transactions never fail that way.
  */
 export function cachingStatements(
   db: SqliteDatabase & { prepare(sql: string): SqliteStatement & { busy?: boolean } },
@@ -15,7 +20,8 @@ export function cachingStatements(
       cache.clear();
       db.close();
     },
-    prepare: (sql: string): SqliteStatement => {
+    prepare: (text: string): SqliteStatement => {
+      const sql = text === 'begin' ? 'begin immediate' : text;
       const hit = cache.get(sql);
       if (hit !== undefined && hit.busy !== true) {
         cache.delete(sql); // most recently used goes last

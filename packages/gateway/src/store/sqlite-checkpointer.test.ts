@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+
+/** The WAL checkpoint thread (the built dist/ file) copying a writer's commits back into the database file. */
+describe('SqliteCheckpointer', () => {
+  const cleanup: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  function writer() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-ckpt-'));
+    const file = path.join(dir, 'test.db');
+    const db = new SQLite(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (id integer primary key, v text)');
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanup.push(() => {
+      db.close();
+    });
+    const insert = db.prepare('insert into t (v) values (?)');
+    /** Commit about `mb` megabytes; only the WAL grows, as nothing checkpoints. */
+    const commit = (mb: number) =>
+      db.transaction(() => {
+        for (let i = 0; i < mb * 256; i++) insert.run('x'.repeat(4000));
+      })();
+    return { file, commit, size: () => statSync(file).size };
+  }
+
+  const until = async (done: () => boolean, ms = 5000) => {
+    const end = Date.now() + ms;
+    while (!done()) {
+      if (Date.now() > end) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('copies committed pages back into the database file when nudged', async () => {
+    const w = writer();
+    w.commit(2);
+    const before = w.size();
+    const ckpt = new SqliteCheckpointer({ file: w.file, busyTimeoutMs: 1000, intervalMs: 60_000, minGapMs: 0 });
+    cleanup.push(() => ckpt.close());
+    await new Promise((r) => setTimeout(r, 200));
+    expect(w.size()).toBe(before); // not nudged, interval far off: nothing copied yet
+    ckpt.nudge();
+    await until(() => w.size() >= before + 2 * 1024 * 1024);
+  });
+
+  it('checkpoints every interval without a nudge, and a last time on close', async () => {
+    const w = writer();
+    const ckpt = new SqliteCheckpointer({ file: w.file, busyTimeoutMs: 1000, intervalMs: 100, minGapMs: 0 });
+    w.commit(1);
+    await until(() => w.size() >= 1024 * 1024);
+    const slow = new SqliteCheckpointer({ file: w.file, busyTimeoutMs: 1000, intervalMs: 60_000, minGapMs: 0 });
+    await ckpt.close();
+    w.commit(1);
+    const before = w.size();
+    await slow.close();
+    expect(w.size()).toBeGreaterThanOrEqual(before + 1024 * 1024);
+  });
+});

@@ -1,0 +1,55 @@
+import type SQLite from 'better-sqlite3';
+import type { EventRow } from './event-store.js';
+
+/** The columns of an event row, in the order the statement binds them. */
+const COLUMNS = [
+  'id',
+  'tenant_id',
+  'connection_id',
+  'hook_id',
+  'type',
+  'provider',
+  'dedupe_key',
+  'occurred_at',
+  'received_at',
+  'payload',
+  'raw',
+  'vendor_event_key',
+] as const satisfies ReadonlyArray<keyof EventRow>;
+
+const SQL = `insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})
+  on conflict (hook_id, dedupe_key) do nothing returning id`;
+
+const statements = new WeakMap<SQLite.Database, SQLite.Statement<unknown[], string>>();
+
+/**
+ * The ingest path's insert on SQLite: one prepared statement run per row, instead of a multi-row INSERT built,
+ * compiled and prepared anew for every batch size. It must run inside a transaction on `db` (the caller's), so
+ * it joins that transaction. Answers the ids inserted; a duplicate (same hook and dedupe key) is skipped.
+ */
+export function insertEventsSqlite(db: SQLite.Database, rows: readonly EventRow[]): string[] {
+  let stmt = statements.get(db);
+  if (stmt === undefined) {
+    stmt = db.prepare<unknown[], string>(SQL).pluck();
+    statements.set(db, stmt);
+  }
+  const inserted: string[] = [];
+  for (const row of rows) {
+    const id = stmt.get(
+      row.id,
+      row.tenant_id,
+      row.connection_id,
+      row.hook_id,
+      row.type,
+      row.provider,
+      row.dedupe_key,
+      row.occurred_at,
+      row.received_at,
+      row.payload,
+      row.raw,
+      row.vendor_event_key,
+    );
+    if (id !== undefined) inserted.push(id);
+  }
+  return inserted;
+}
