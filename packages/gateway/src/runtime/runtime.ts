@@ -34,7 +34,7 @@ export interface Runtime {
   upstream: UpstreamDispatchers;
   /** The outbound client of provider calls (the proxy, …): retries, budgets, breakers, refresh after a 401. */
   outbound: UpstreamClient;
-  /** Webhook ingest and event delivery: hook cache, group-commit writer, the "new events" signal. */
+  /** Webhook ingest and event delivery: hook cache, the ingest sink and writer, the "new events" signal. */
   events: EventsRuntime;
   /** Told when a connection changes or goes, so in-memory caches (the proxy's) drop it at once. */
   connectionChanges: EventEmitter<{ changed: [tenantId: string, connectionId: string] }>;
@@ -77,7 +77,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const upstream = new UpstreamDispatchers(config);
   const outbound = new UpstreamClient();
   const secrets = new SecretService(store, loaded.keyring);
-  const events = createEventsRuntime({ store, secrets, config, logger });
+  const events = createEventsRuntime({ db, store, secrets, config, logger });
   const onReauthRequired: ReauthListener = async (tx, connection, reason) => {
     await emitConnectionEvent(tx, connection.tenantId, connection.id, 'connection.reauth_required', {
       reason,
@@ -105,7 +105,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     connectionChanges,
     targets,
     close: async () => {
-      await events.writer.drain();
+      await events.close();
       await outbound.close();
       await upstream.close();
       await db.destroy();

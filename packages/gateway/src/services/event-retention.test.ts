@@ -44,7 +44,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('event retention (%s)', (kind) => {
       raw: null,
       vendor_event_key: 'repo:push',
     }));
-    return storeEvents(t.runtime.store, rows, at);
+    return (await storeEvents(t.runtime.store, rows, at)).inserted;
   }
   const settle = async (eventIds: string[], status: DeliveryStatus) => {
     await q().updateTable('deliveries').set({ status }).where('event_id', 'in', eventIds).execute();

@@ -64,7 +64,7 @@ export async function replayEvent(
   const at = nowIso();
   const rows = targets.map((s) => deliveryRow(tenantId, s.id, event.id, at));
   if (rows.length > 0) await deps.store.events.insertDeliveries(rows);
-  deps.notifier.notify();
+  if (rows.length > 0) deps.notifier.notify({ events: 0, deliveries: rows.length });
   const deliveries: Delivery[] = rows.map((r) => toDelivery({ ...r, event_type: event.type }));
   return { deliveries };
 }

@@ -1,31 +1,50 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import type { SecretService } from '../services/secrets.js';
+import type { Db } from '../store/connect.js';
 import type { Store } from '../store/store.js';
-import { EventWriter } from './ingest/event-writer.js';
+import { type EventSink, EventWriter } from './ingest/event-writer.js';
 import { HookCache } from './ingest/hook-cache.js';
+import { IngestThread } from './ingest/ingest-thread-client.js';
+import { type IngestSink, inlineIngest } from './ingest/store-delivery.js';
 import { EventNotifier } from './notifier.js';
 import { SubscriptionSecrets } from './outbox/subscription-secrets.js';
 
-/** What one process holds for events: the hook cache, the group-commit writer and the "new events" signal. */
+/** What one process holds for events: the hook cache, where events are committed, the "new events" signal. */
 export interface EventsRuntime {
   notifier: EventNotifier;
   hooks: HookCache;
-  writer: EventWriter;
+  /** Verified deliveries: parsed, normalized and committed (on SQLite, in the ingest thread by default). */
+  ingest: IngestSink;
+  /** Event rows made elsewhere (Confluence polling): the same group commit as webhooks. */
+  writer: EventSink;
   subscriptionSecrets: SubscriptionSecrets;
+  /** Start what ingestion runs on ahead of the first webhook (the server does; a CLI command never ingests). */
+  start(): void;
+  /** Commit what is queued, then stop the ingest thread. */
+  close(): Promise<void>;
 }
 
 export function createEventsRuntime(deps: {
+  db: Db;
   store: Store;
   secrets: SecretService;
   config: Config;
   logger: Logger;
 }): EventsRuntime {
   const notifier = new EventNotifier();
-  return {
-    notifier,
-    hooks: new HookCache(deps),
-    writer: new EventWriter(deps.store, notifier, deps.logger),
-    subscriptionSecrets: new SubscriptionSecrets(deps.secrets),
-  };
+  const common = { notifier, hooks: new HookCache(deps), subscriptionSecrets: new SubscriptionSecrets(deps.secrets) };
+  const database = deps.config.database;
+  if (database.kind === 'sqlite' && deps.config.ingestThread) {
+    const thread = new IngestThread({
+      db: deps.db,
+      file: database.file,
+      busyTimeoutMs: database.busyTimeoutMs,
+      notifier,
+      logger: deps.logger,
+    });
+    return { ...common, ingest: thread, writer: thread, start: () => thread.start(), close: () => thread.close() };
+  }
+  const writer = new EventWriter({ store: deps.store, notifier, logger: deps.logger });
+  return { ...common, ingest: inlineIngest(writer), writer, start: () => undefined, close: () => writer.drain() };
 }

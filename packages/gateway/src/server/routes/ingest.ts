@@ -19,7 +19,7 @@ export const ingestRoutes =
       done(null, body);
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepRaw);
     app.addContentTypeParser(/^application\/[a-z0-9.-]+\+json$/, { parseAs: 'buffer' }, keepRaw);
-    const deps = { hooks: runtime.events.hooks, writer: runtime.events.writer };
+    const deps = { hooks: runtime.events.hooks, sink: runtime.events.ingest };
 
     app.post(
       paths.ingest,

@@ -1,9 +1,21 @@
-import type { Logger } from 'pino';
 import type { EventRow } from '../../store/event-store.js';
 import { nowIso } from '../../store/ids.js';
 import type { Store } from '../../store/store.js';
-import type { EventNotifier } from '../notifier.js';
+import type { Committed } from '../notifier.js';
 import { storeEvents } from './plan-deliveries.js';
+
+/** Where event rows are committed: this class in-process, or the SQLite ingest thread (ingest-thread-client.ts). */
+export interface EventSink {
+  write(rows: EventRow[]): Promise<string[]>;
+  drain(): Promise<void>;
+}
+
+export interface EventWriterDeps {
+  store: Store;
+  /** Told after every commit that stored something. */
+  notifier: { notify(what: Committed): void };
+  logger: { warn(fields: object, message: string): void };
+}
 
 interface Pending {
   rows: EventRow[];
@@ -26,10 +38,10 @@ export interface EventWriterOptions {
  *
  * A batch that fails is retried one delivery at a time, so one bad delivery fails only its own request.
  */
-export class EventWriter {
+export class EventWriter implements EventSink {
   readonly #store: Store;
-  readonly #notifier: EventNotifier;
-  readonly #logger: Logger;
+  readonly #notifier: EventWriterDeps['notifier'];
+  readonly #logger: EventWriterDeps['logger'];
   readonly #maxBatch: number;
   readonly #concurrency: number;
   #queue: Pending[] = [];
@@ -37,15 +49,15 @@ export class EventWriter {
   #scheduled = false;
   #idle: Array<() => void> = [];
 
-  constructor(store: Store, notifier: EventNotifier, logger: Logger, options: EventWriterOptions = {}) {
+  constructor(deps: EventWriterDeps, options: EventWriterOptions = {}) {
+    const store = deps.store;
     this.#store = store;
-    this.#notifier = notifier;
-    this.#logger = logger;
+    this.#notifier = deps.notifier;
+    this.#logger = deps.logger;
     this.#maxBatch = options.maxBatch ?? 256;
     this.#concurrency = options.concurrency ?? (store.dialect === 'sqlite' ? 1 : 4);
   }
 
-  /** Store the events (skipping duplicates) and their deliveries; resolves with the ids stored, after the commit. */
   write(rows: EventRow[]): Promise<string[]> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ rows, resolve, reject });
@@ -53,7 +65,6 @@ export class EventWriter {
     });
   }
 
-  /** Resolves once everything queued so far is committed (or failed). */
   drain(): Promise<void> {
     if (this.#queue.length === 0 && this.#active === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
@@ -84,15 +95,14 @@ export class EventWriter {
   async #commit(batch: Pending[]): Promise<void> {
     const at = nowIso();
     try {
-      const inserted = new Set(
-        await storeEvents(
-          this.#store,
-          batch.flatMap((p) => p.rows),
-          at,
-        ),
+      const stored = await storeEvents(
+        this.#store,
+        batch.flatMap((p) => p.rows),
+        at,
       );
+      const inserted = new Set(stored.inserted);
       for (const p of batch) p.resolve(p.rows.filter((r) => inserted.has(r.id)).map((r) => r.id));
-      if (inserted.size > 0) this.#notifier.notify();
+      if (inserted.size > 0) this.#notifier.notify({ events: inserted.size, deliveries: stored.deliveries });
     } catch (err) {
       if (batch.length === 1) {
         batch[0]?.reject(err);

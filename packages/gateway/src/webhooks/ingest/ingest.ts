@@ -1,16 +1,12 @@
 import { AppError } from '../../errors/app-error.js';
-import type { EventRow } from '../../store/event-store.js';
-import { newId } from '../../store/ids.js';
-import { toEnvelope } from '../envelope.js';
-import { parseJson } from '../json.js';
 import type { IncomingHeaders } from '../types.js';
 import { verifyDelivery } from '../verify.js';
-import type { EventWriter } from './event-writer.js';
-import type { CachedHook, HookCache } from './hook-cache.js';
+import type { HookCache } from './hook-cache.js';
+import type { IngestSink } from './store-delivery.js';
 
 export interface IngestDeps {
   hooks: HookCache;
-  writer: EventWriter;
+  sink: IngestSink;
   logger: { warn(fields: object, message: string): void };
   now?: () => number;
 }
@@ -23,9 +19,9 @@ export type IngestResult =
   | { status: 'ping' };
 
 /**
- * One webhook delivery: find the hook, verify the raw bytes, parse, normalize, then commit the events and their
- * outbox rows in one transaction (group-committed with concurrent deliveries) before answering. A delivery that
- * fails verification is logged with its reason and nothing of it is stored.
+ * One webhook delivery: find the hook and verify the raw bytes here; then the sink parses, normalizes and commits
+ * the events and their outbox rows in one transaction (group-committed with concurrent deliveries) before this
+ * answers. A delivery that fails verification is logged with its reason and nothing of it is stored or parsed.
  */
 export async function ingestDelivery(
   deps: IngestDeps,
@@ -49,41 +45,19 @@ export async function ingestDelivery(
       `The webhook delivery could not be verified (${outcome.reason}). Check the secret configured at the vendor.`,
     );
   }
-  const parsed = parseJson(rawBody);
-  if (!parsed.ok) throw new AppError('VALIDATION', 'The webhook body is not valid JSON.');
-  const drafts = hook.webhook.normalize(parsed.value, headers);
-  if (drafts.length === 0) return { status: 'ignored' };
-  const rows = toRows(hook, drafts, outcome.delivery.dedupeKey, rawBody, deps.now?.() ?? Date.now());
-  const stored = await deps.writer.write(rows);
-  return stored.length === 0 ? { status: 'duplicate' } : { status: 'accepted', event_ids: stored };
-}
-
-function toRows(
-  hook: CachedHook,
-  drafts: ReturnType<CachedHook['webhook']['normalize']>,
-  dedupeKey: string,
-  rawBody: Buffer,
-  nowMs: number,
-): EventRow[] {
-  const receivedAt = new Date(nowMs).toISOString();
-  const raw = rawBody.toString('utf8');
-  return drafts.map((draft, index) => {
-    const id = newId('evt', nowMs);
-    const event = toEnvelope(draft, { id, connectionId: hook.connectionId, provider: hook.provider, receivedAt });
-    return {
-      id,
-      tenant_id: hook.tenantId,
-      connection_id: hook.connectionId,
-      hook_id: hook.id,
-      type: event.type,
+  const stored = await deps.sink.store({
+    hook: {
+      id: hook.id,
+      tenantId: hook.tenantId,
+      connectionId: hook.connectionId,
       provider: hook.provider,
-      // One delivery that gives several events keeps each one's key distinct (and stable across retries).
-      dedupe_key: index === 0 ? dedupeKey : `${dedupeKey}#${index}`,
-      occurred_at: event.occurred_at,
-      received_at: receivedAt,
-      payload: JSON.stringify(event),
-      raw,
-      vendor_event_key: event.vendor.event_key,
-    };
+      source: hook.webhook.source,
+    },
+    body: rawBody,
+    headers,
+    dedupeKey: outcome.delivery.dedupeKey,
+    receivedAtMs: deps.now?.() ?? Date.now(),
   });
+  if (stored.status === 'invalid_json') throw new AppError('VALIDATION', 'The webhook body is not valid JSON.');
+  return stored;
 }

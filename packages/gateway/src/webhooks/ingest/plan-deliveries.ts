@@ -62,15 +62,22 @@ export async function planDeliveries(
   return rows;
 }
 
-/** Store events and their deliveries in one transaction; answers the ids stored (duplicates are skipped). */
-export function storeEvents(store: Store, events: EventRow[], at: string): Promise<string[]> {
+export interface StoredEvents {
+  /** The ids stored; duplicates are skipped. */
+  inserted: string[];
+  /** Outbox rows written for them. */
+  deliveries: number;
+}
+
+/** Store events and their deliveries in one transaction. */
+export function storeEvents(store: Store, events: EventRow[], at: string): Promise<StoredEvents> {
   return store.transaction(async (tx) => {
     const inserted = await tx.events.insertEvents(events);
-    if (inserted.length === 0) return inserted;
+    if (inserted.length === 0) return { inserted, deliveries: 0 };
     const ids = new Set(inserted);
     const fresh = inserted.length === events.length ? events : events.filter((e) => ids.has(e.id));
     const deliveries = await planDeliveries(tx, fresh, at);
     if (deliveries.length > 0) await tx.events.insertDeliveries(deliveries);
-    return inserted;
+    return { inserted, deliveries: deliveries.length };
   });
 }

@@ -68,7 +68,10 @@ export class DeliveryWorker {
   start(): void {
     if (this.#running || this.#options.concurrency <= 0) return;
     this.#running = true;
-    this.#unsubscribe = this.#deps.notifier?.subscribe(() => this.#poke());
+    // Only commits that added outbox rows: an event no subscription takes gives this worker nothing to claim.
+    this.#unsubscribe = this.#deps.notifier?.subscribe((what) => {
+      if (what.deliveries > 0) this.#poke();
+    });
     this.#loop = this.#run();
   }
 

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../test-support/harness.js';
+import { fixtureBytes } from '../../test-support/webhook-fixtures.js';
+import type { Committed } from '../notifier.js';
+import { IngestThread } from './ingest-thread-client.js';
+import type { DeliveryJob } from './store-delivery.js';
+
+/** The SQLite ingest thread (the built dist/ file) behind a test gateway's runtime. */
+describe('the SQLite ingest thread', () => {
+  let t: TestApp;
+  let thread: IngestThread;
+  const committed: Committed[] = [];
+  const body = fixtureBytes('bitbucket-cloud/pullrequest_created.json');
+  let n = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+    const sink = t.runtime.events.ingest;
+    if (!(sink instanceof IngestThread)) throw new Error('the SQLite runtime should ingest through the thread');
+    thread = sink;
+    t.runtime.events.notifier.subscribe((what) => committed.push(what));
+  });
+  afterAll(async () => t?.close());
+
+  const job = (overrides: Partial<DeliveryJob> = {}): DeliveryJob => ({
+    hook: {
+      id: 'hk_thread_test',
+      tenantId: t.admin.tenant.id,
+      connectionId: 'con_thread_test',
+      provider: 'bitbucket-cloud',
+      source: 'bitbucket-cloud',
+    },
+    body,
+    headers: { 'x-event-key': 'pullrequest:created' },
+    dedupeKey: `x-request-uuid:thread-${++n}`,
+    receivedAtMs: Date.now(),
+    ...overrides,
+  });
+  const autoCheckpoint = () => t.runtime.db.sqlite?.pragma('wal_autocheckpoint', { simple: true });
+
+  it('commits a delivery before it answers, and signals the commit', async () => {
+    const before = committed.length;
+    const outcome = await thread.store(job());
+    expect(outcome.status).toBe('accepted');
+    const [id] = outcome.status === 'accepted' ? outcome.event_ids : [];
+    if (id === undefined) throw new Error('no event id');
+    const stored = await t.runtime.store.events.getEvent(t.admin.tenant.id, id, true);
+    expect(stored).toMatchObject({ id, type: 'pull_request.opened', hook_id: 'hk_thread_test' });
+    expect(stored?.raw).toBe(body.toString('utf8'));
+    expect(committed.slice(before)).toEqual([{ events: 1, deliveries: 0 }]);
+    expect(thread.running).toBe(true);
+  });
+
+  it('leaves the body it was given intact (the thread gets a copy)', async () => {
+    const own = Buffer.from(body);
+    await thread.store(job({ body: own }));
+    expect(own.equals(body)).toBe(true);
+  });
+
+  it('answers a retried delivery, an unmapped event and a body that is not JSON', async () => {
+    const first = job();
+    expect((await thread.store(first)).status).toBe('accepted');
+    expect(await thread.store({ ...first })).toEqual({ status: 'duplicate' });
+    expect(await thread.store(job({ headers: { 'x-event-key': 'repo:fork' }, body: Buffer.from('{}') }))).toEqual({
+      status: 'ignored',
+    });
+    expect(await thread.store(job({ body: Buffer.from('{"cut":') }))).toEqual({ status: 'invalid_json' });
+  });
+
+  it('fails only the delivery that fails', async () => {
+    const bad = job({ hook: { ...job().hook, tenantId: 'ten_missing' } });
+    const results = await Promise.allSettled([thread.store(job()), thread.store(bad), thread.store(job())]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const failure = results[1];
+    expect(failure?.status === 'rejected' && String(failure.reason)).toMatch(/FOREIGN KEY/);
+  });
+
+  it('commits rows made elsewhere (polling) through write()', async () => {
+    const id = `evt_thread_write_${Date.now()}`;
+    const at = new Date().toISOString();
+    const row = {
+      id,
+      tenant_id: t.admin.tenant.id,
+      connection_id: 'con_thread_test',
+      hook_id: null,
+      type: 'page.created',
+      provider: 'atlassian-cloud',
+      dedupe_key: null,
+      occurred_at: at,
+      received_at: at,
+      payload: '{}',
+      raw: null,
+      vendor_event_key: 'page_created',
+    };
+    expect(await thread.write([row])).toEqual([id]);
+    await thread.drain();
+    expect(await t.runtime.store.events.getEvent(t.admin.tenant.id, id, false)).toMatchObject({ id });
+  });
+
+  it('turns the main connection’s automatic checkpoints off while it runs, and starts again after a close', async () => {
+    expect(autoCheckpoint()).toBe(0);
+    await thread.close();
+    expect(thread.running).toBe(false);
+    expect(autoCheckpoint()).toBe(1000);
+    expect((await thread.store(job())).status).toBe('accepted');
+    expect(thread.running).toBe(true);
+    expect(autoCheckpoint()).toBe(0);
+  });
+});

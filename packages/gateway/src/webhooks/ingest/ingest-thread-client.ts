@@ -1,0 +1,169 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Db } from '../../store/connect.js';
+import type { EventRow } from '../../store/event-store.js';
+import type { Committed, EventNotifier } from '../notifier.js';
+import type { EventSink } from './event-writer.js';
+import type { DeliveryJob, IngestSink, StoreOutcome } from './store-delivery.js';
+
+/** What the thread is started with. */
+export interface IngestThreadData {
+  file: string;
+  busyTimeoutMs: number;
+  /** How often the thread checkpoints the WAL for the main thread's commits (its own trigger SQLite's). */
+  checkpointMs: number;
+}
+
+export type ThreadRequest =
+  | { op: 'ingest'; seq: number; job: DeliveryJob }
+  | { op: 'write'; seq: number; rows: EventRow[] }
+  | { op: 'drain'; seq: number }
+  | { op: 'close' };
+
+export type ThreadReply =
+  | { op: 'done'; answers: Array<{ seq: number; value: unknown }> }
+  | { op: 'failed'; seq: number; error: { name: string; message: string; code?: string } }
+  | { op: 'committed'; what: Committed }
+  | { op: 'log'; level: 'warn' | 'error'; fields: Record<string, unknown>; message: string };
+
+/**
+ * The thread's entry, resolved from the package root: `dist/` when the gateway runs built, and the same built file
+ * when the test runner loads this module from `src/` (a worker thread cannot load our TypeScript sources).
+ */
+const ENTRY = new URL('../../../dist/webhooks/ingest/ingest-thread.js', import.meta.url);
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+export interface IngestThreadDeps {
+  /** The main thread's connection: its automatic checkpoints are off while the thread runs (the thread does them). */
+  db: Db;
+  file: string;
+  busyTimeoutMs: number;
+  notifier: EventNotifier;
+  logger: Logger;
+  checkpointMs?: number;
+}
+
+/**
+ * The SQLite ingest thread, seen from the main thread. Verified deliveries are parsed, normalized and committed
+ * there, on a connection of its own, and so are the WAL checkpoints (copying the log back into the database and
+ * its fsync): the main thread, which answers every HTTP request, keeps only the request and the signature check.
+ * A request is answered when the thread replies, that is after the commit, exactly as in-process.
+ *
+ * The thread starts on first use (or `start()`) and is restarted on the next use if it dies; the calls it held
+ * fail. It does not keep the process alive while idle.
+ */
+export class IngestThread implements IngestSink, EventSink {
+  readonly #deps: IngestThreadDeps;
+  readonly #pending = new Map<number, Pending>();
+  #worker: Worker | undefined;
+  #seq = 0;
+
+  constructor(deps: IngestThreadDeps) {
+    this.#deps = deps;
+  }
+
+  get running(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  start(): void {
+    if (this.#worker !== undefined) return;
+    if (!existsSync(fileURLToPath(ENTRY))) {
+      throw new Error(
+        `the SQLite ingest thread is not built (${fileURLToPath(ENTRY)}): run npm run build, or set SWITCHYARD_INGEST_THREAD=false`,
+      );
+    }
+    const workerData: IngestThreadData = {
+      file: this.#deps.file,
+      busyTimeoutMs: this.#deps.busyTimeoutMs,
+      checkpointMs: this.#deps.checkpointMs ?? 1000,
+    };
+    const worker = new Worker(ENTRY, { workerData, name: 'switchyard-ingest' });
+    worker.on('message', (reply: ThreadReply) => this.#onReply(reply));
+    worker.on('error', (err) => this.#deps.logger.error({ err }, 'the ingest thread failed'));
+    worker.on('exit', (code) => this.#onExit(worker, code));
+    worker.unref();
+    this.#worker = worker;
+    this.#autoCheckpoint(false);
+  }
+
+  store(job: DeliveryJob): Promise<StoreOutcome> {
+    // A copy of the body of its own, moved (not cloned) to the thread.
+    const body = new Uint8Array(job.body);
+    return this.#call({ op: 'ingest', seq: 0, job: { ...job, body } }, [body.buffer]) as Promise<StoreOutcome>;
+  }
+
+  write(rows: EventRow[]): Promise<string[]> {
+    return this.#call({ op: 'write', seq: 0, rows }) as Promise<string[]>;
+  }
+
+  async drain(): Promise<void> {
+    if (this.#worker !== undefined) await this.#call({ op: 'drain', seq: 0 });
+  }
+
+  /** Let the thread commit what it holds, then stop it. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    if (worker === undefined) return;
+    await this.drain().catch(() => undefined);
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref(); // the caller waits for it
+    worker.postMessage({ op: 'close' } satisfies ThreadRequest);
+    await exited;
+  }
+
+  #call(request: Exclude<ThreadRequest, { op: 'close' }>, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    this.start();
+    const worker = this.#worker as Worker;
+    const seq = ++this.#seq;
+    return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) worker.ref();
+      this.#pending.set(seq, { resolve, reject });
+      worker.postMessage({ ...request, seq }, transfer);
+    });
+  }
+
+  #onReply(reply: ThreadReply): void {
+    switch (reply.op) {
+      case 'committed':
+        this.#deps.notifier.notify(reply.what);
+        return;
+      case 'log':
+        this.#deps.logger[reply.level](reply.fields, reply.message);
+        return;
+      case 'done':
+        for (const { seq, value } of reply.answers) this.#settle(seq)?.resolve(value);
+        return;
+      case 'failed':
+        this.#settle(reply.seq)?.reject(Object.assign(new Error(reply.error.message), reply.error));
+    }
+  }
+
+  #settle(seq: number): Pending | undefined {
+    const pending = this.#pending.get(seq);
+    this.#pending.delete(seq);
+    if (this.#pending.size === 0) this.#worker?.unref();
+    return pending;
+  }
+
+  #onExit(worker: Worker, code: number): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    this.#autoCheckpoint(true);
+    if (this.#pending.size === 0) return;
+    const err = new Error(`the ingest thread stopped (exit code ${code}) before it answered`);
+    for (const pending of this.#pending.values()) pending.reject(err);
+    this.#pending.clear();
+  }
+
+  /** SQLite's automatic checkpoints on the main connection: off while the thread does them, back on after. */
+  #autoCheckpoint(on: boolean): void {
+    this.#deps.db.sqlite?.pragma(`wal_autocheckpoint = ${on ? 1000 : 0}`);
+  }
+}

@@ -1,0 +1,91 @@
+// The SQLite ingest thread (see ingest-thread-client.ts): a worker_threads entry, never imported.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSqlite } from '../../store/connect.js';
+import { KyselyStore } from '../../store/kysely-store.js';
+import { SqliteCheckpointer } from '../../store/sqlite-checkpointer.js';
+import { EventWriter } from './event-writer.js';
+import type { IngestThreadData, ThreadReply, ThreadRequest } from './ingest-thread-client.js';
+import { storeDelivery } from './store-delivery.js';
+
+const port = parentPort;
+if (port === null) throw new Error('ingest-thread.js runs as a worker thread');
+const data = workerData as IngestThreadData;
+const db = openSqlite({ kind: 'sqlite', file: data.file, busyTimeoutMs: data.busyTimeoutMs });
+const store = new KyselyStore(db);
+const send = (reply: ThreadReply) => port.postMessage(reply);
+// Commits here only append to the WAL; copying it back into the database (and the fsyncs) runs on a thread of
+// its own, nudged after every commit, and every second for the main thread's commits.
+db.sqlite?.pragma('wal_autocheckpoint = 0');
+const checkpointer = new SqliteCheckpointer({
+  file: data.file,
+  busyTimeoutMs: data.busyTimeoutMs,
+  intervalMs: data.checkpointMs,
+});
+checkpointer.onError((err) =>
+  send({ op: 'log', level: 'error', fields: loggable({ err }), message: 'the WAL checkpoint thread failed' }),
+);
+
+/** Log fields as plain data: an error becomes what the main thread's serializer would print of it. */
+function loggable(fields: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    out[key] =
+      value instanceof Error
+        ? { type: value.name, message: value.message, stack: value.stack, code: (value as { code?: unknown }).code }
+        : value;
+  }
+  return out;
+}
+
+const writer = new EventWriter({
+  store,
+  notifier: {
+    notify: (what) => {
+      checkpointer.nudge();
+      send({ op: 'committed', what });
+    },
+  },
+  logger: { warn: (fields, message) => send({ op: 'log', level: 'warn', fields: loggable(fields), message }) },
+});
+
+// The answers of one commit leave in one message: the flush runs once the commit's promise continuations are done.
+let answers: Array<{ seq: number; value: unknown }> = [];
+const flushAnswers = () => {
+  send({ op: 'done', answers });
+  answers = [];
+};
+
+async function answer(seq: number, work: () => Promise<unknown>): Promise<void> {
+  try {
+    const value = await work();
+    if (answers.push({ seq, value }) === 1) process.nextTick(flushAnswers);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    const code = (e as { code?: unknown }).code;
+    send({
+      op: 'failed',
+      seq,
+      error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) },
+    });
+  }
+}
+
+port.on('message', (request: ThreadRequest) => {
+  switch (request.op) {
+    case 'ingest':
+      void answer(request.seq, () => storeDelivery(writer, request.job));
+      return;
+    case 'write':
+      void answer(request.seq, () => writer.write(request.rows));
+      return;
+    case 'drain':
+      void answer(request.seq, () => writer.drain());
+      return;
+    case 'close':
+      void writer
+        .drain()
+        .then(() => checkpointer.close())
+        .then(() => db.destroy())
+        .finally(() => port.close());
+  }
+});
