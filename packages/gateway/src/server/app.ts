@@ -16,6 +16,8 @@ import { AppError } from '../errors/app-error.js';
 import { lazyChildLogger } from '../logging/lazy-child.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { ConnectionProxy } from '../services/proxy.js';
+import { firstOf } from './fast-path.js';
+import { ingestFastPath } from './ingest-fast-path.js';
 import { requireApiKey } from './plugins/authenticate.js';
 import { registerErrorEnvelope } from './plugins/error-envelope.js';
 import { type Metrics, registerMetrics } from './plugins/metrics.js';
@@ -61,7 +63,8 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     const given = req.headers['x-request-id'];
     return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
   };
-  // The proxy's fast path answers its requests before fastify sees them (set once the app is built).
+  // The proxy's and the webhook ingest's fast paths answer their requests before fastify sees them (set once the
+  // app is built).
   let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   const app = Fastify({
     serverFactory: (handler, options) => {
@@ -167,13 +170,11 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     await v1.register(deliveryRoutes(runtime));
   });
 
-  fastPath = proxyFastPath({
-    runtime,
-    proxy: new ConnectionProxy(runtime, runtime.targets),
-    requestId,
-    closing: () => closing,
-    observe: metrics?.observe,
-  });
+  const fastPathDeps = { runtime, requestId, closing: () => closing, observe: metrics?.observe };
+  fastPath = firstOf(
+    proxyFastPath({ ...fastPathDeps, proxy: new ConnectionProxy(runtime, runtime.targets) }),
+    ingestFastPath(fastPathDeps),
+  );
 
   return {
     app,

@@ -51,7 +51,10 @@ export const createHookBody = z
 
 export const rotateHookBody = z.object({ secret: secret.optional() }).strict() satisfies z.ZodType<RotateHookBody>;
 
-export const ingestParams = z.object({ public_id: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/) });
+/** What a hook's public id looks like (services/hooks.ts mints 32 base64url characters). */
+export const HOOK_PUBLIC_ID = /^[A-Za-z0-9_-]{16,128}$/;
+
+export const ingestParams = z.object({ public_id: z.string().regex(HOOK_PUBLIC_ID) });
 
 export const ingestResult = z.object({
   status: z.enum(['accepted', 'duplicate', 'ignored', 'ping']),

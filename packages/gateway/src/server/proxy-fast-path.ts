@@ -4,10 +4,9 @@ import type { Readable } from 'node:stream';
 import { paths } from '@switchyard/sdk';
 import type { Logger } from 'pino';
 import { ClientClosed } from '../http/direct-body.js';
-import type { Runtime } from '../runtime/runtime.js';
 import type { Principal } from '../services/authenticate.js';
 import type { ConnectionProxy } from '../services/proxy.js';
-import { errorAnswer } from './plugins/error-envelope.js';
+import { type FastPath, type FastPathDeps, sendError } from './fast-path.js';
 
 /** The proxy route's template: fastify's route and the label its metrics carry on either path. */
 export const PROXY_ROUTE = `${paths.connectionProxy}/*`;
@@ -55,13 +54,8 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-export interface FastPathDeps {
-  runtime: Runtime;
+export interface ProxyFastPathDeps extends FastPathDeps {
   proxy: ConnectionProxy;
-  requestId(req: IncomingMessage): string;
-  closing(): boolean;
-  /** Counts the answer in the same series as fastify's onResponse hook; undefined when metrics are off. */
-  observe: ((method: string, route: string, status: number, seconds: number) => void) | undefined;
 }
 
 /**
@@ -72,7 +66,7 @@ export interface FastPathDeps {
  * which serves them through `serveProxy` too). What fastify would add, it does itself: the request id header,
  * the error envelope, the request log lines at `info`, the metrics. Answers whether it took the request.
  */
-export function proxyFastPath(deps: FastPathDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function proxyFastPath(deps: ProxyFastPathDeps): FastPath {
   const { runtime } = deps;
   const cors = runtime.config.corsOrigins.length > 0;
   const logger = runtime.logger;
@@ -108,7 +102,7 @@ export function proxyFastPath(deps: FastPathDeps): (req: IncomingMessage, res: S
 }
 
 async function answer(
-  deps: FastPathDeps,
+  deps: ProxyFastPathDeps,
   req: IncomingMessage,
   res: ServerResponse,
   id: string,
@@ -133,18 +127,6 @@ async function answer(
       log,
     });
   } catch (err) {
-    const answer = errorAnswer(err, id, log);
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    const body = JSON.stringify(answer.body);
-    const head: Record<string, string | number> = {
-      'x-request-id': id,
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-    };
-    if (answer.retryAfter !== undefined) head['retry-after'] = answer.retryAfter;
-    res.writeHead(answer.status, head).end(body);
+    sendError(res, err, id, log);
   }
 }
