@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 export interface CheckpointThreadData {
   file: string;
   busyTimeoutMs: number;
-  /** Int32 flag: 0 idle, 1 commits to copy back, 2 stop. */
+  /** Int32 slots: NUDGE (IDLE, DIRTY or STOP), HOLD (1: writers, wait) and WRITING (1: a writer is in a transaction). */
   signal: SharedArrayBuffer;
   /** Checkpoint at least this often, for commits nobody nudged about (the main thread's). */
   intervalMs: number;
@@ -16,6 +16,11 @@ export interface CheckpointThreadData {
   restartFrames: number;
 }
 
+/** Slots of the shared signal. */
+export const NUDGE = 0;
+export const HOLD = 1;
+export const WRITING = 2;
+/** States of NUDGE. */
 export const IDLE = 0;
 export const DIRTY = 1;
 export const STOP = 2;
@@ -28,6 +33,13 @@ const ENTRY = new URL('../../dist/store/sqlite-checkpoint-thread.js', import.met
  * database file and fsyncs both; run by SQLite's automatic checkpoint it happens inside the commit that crossed
  * the threshold, stalling that writer for the copy and the fsyncs. Here writers turn automatic checkpoints off
  * and `nudge()` after a commit; the thread copies in the background (passive mode never blocks a writer).
+ *
+ * One thing a background copy cannot do alone: SQLite starts the WAL over only when a writer begins while every
+ * frame has been copied, and under a steady stream of commits that moment never comes, so the log would grow
+ * without bound. Past `restartFrames` the thread asks the writer that goes through `enterTransaction()` to hold
+ * its next transaction, copies the little that came in since its last pass, and lets it go: that writer's next
+ * transaction starts the log over. The hold lasts one short pass and ends the moment it is done (the writer waits
+ * on the shared flag, not in SQLite's busy handler, which sleeps in steps of up to 100 ms).
  */
 export class SqliteCheckpointer {
   readonly #flag: Int32Array;
@@ -44,7 +56,7 @@ export class SqliteCheckpointer {
     if (!existsSync(fileURLToPath(ENTRY))) {
       throw new Error(`the SQLite checkpoint thread is not built (${fileURLToPath(ENTRY)}): run npm run build`);
     }
-    const signal = new SharedArrayBuffer(4);
+    const signal = new SharedArrayBuffer(12);
     this.#flag = new Int32Array(signal);
     const workerData: CheckpointThreadData = {
       file: options.file,
@@ -67,14 +79,40 @@ export class SqliteCheckpointer {
 
   /** There are commits to copy back. Costs an atomic store; nudges while a checkpoint runs coalesce. */
   nudge(): void {
-    if (Atomics.compareExchange(this.#flag, 0, IDLE, DIRTY) === IDLE) Atomics.notify(this.#flag, 0);
+    if (Atomics.compareExchange(this.#flag, NUDGE, IDLE, DIRTY) === IDLE) Atomics.notify(this.#flag, NUDGE);
+  }
+
+  /**
+   * Call before the writer's transaction, and `leaveTransaction()` after it. Answers at once (undefined) unless
+   * the checkpoint thread holds writers back, then a promise that settles when it lets go.
+   */
+  enterTransaction(): Promise<void> | undefined {
+    // Announce first, then look: either this writer sees the hold, or the thread sees it writing (and waits).
+    Atomics.store(this.#flag, WRITING, 1);
+    if (Atomics.load(this.#flag, HOLD) === 0) return undefined;
+    this.leaveTransaction();
+    return this.#held();
+  }
+
+  leaveTransaction(): void {
+    Atomics.store(this.#flag, WRITING, 0);
+    Atomics.notify(this.#flag, WRITING);
+  }
+
+  async #held(): Promise<void> {
+    for (;;) {
+      const wait = Atomics.waitAsync(this.#flag, HOLD, 1, 1000);
+      if (wait.async) await wait.value;
+      const again = this.enterTransaction();
+      if (again === undefined) return;
+    }
   }
 
   /** Finish the checkpoint in progress, run a last one, and stop. */
   async close(): Promise<void> {
     this.#worker.ref(); // the caller waits for it
-    Atomics.store(this.#flag, 0, STOP);
-    Atomics.notify(this.#flag, 0);
+    Atomics.store(this.#flag, NUDGE, STOP);
+    Atomics.notify(this.#flag, NUDGE);
     await this.#exited;
   }
 }

@@ -15,6 +15,8 @@ export interface EventWriterDeps {
   /** Told after every commit that stored something. */
   notifier: { notify(what: Committed): void };
   logger: { warn(fields: object, message: string): void };
+  /** Around each transaction: the SQLite checkpoint thread may hold the writer briefly (sqlite-checkpointer.ts). */
+  gate?: { enterTransaction(): Promise<void> | undefined; leaveTransaction(): void };
 }
 
 interface Pending {
@@ -42,6 +44,7 @@ export class EventWriter implements EventSink {
   readonly #store: Store;
   readonly #notifier: EventWriterDeps['notifier'];
   readonly #logger: EventWriterDeps['logger'];
+  readonly #gate: EventWriterDeps['gate'];
   readonly #maxBatch: number;
   readonly #concurrency: number;
   #queue: Pending[] = [];
@@ -54,6 +57,7 @@ export class EventWriter implements EventSink {
     this.#store = store;
     this.#notifier = deps.notifier;
     this.#logger = deps.logger;
+    this.#gate = deps.gate;
     this.#maxBatch = options.maxBatch ?? 256;
     this.#concurrency = options.concurrency ?? (store.dialect === 'sqlite' ? 1 : 4);
   }
@@ -92,11 +96,22 @@ export class EventWriter implements EventSink {
     this.#schedule();
   }
 
+  async #transaction(rows: EventRow[], at: string) {
+    const gate = this.#gate;
+    if (gate === undefined) return storeEvents(this.#store, rows, at);
+    const held = gate.enterTransaction();
+    if (held !== undefined) await held;
+    try {
+      return await storeEvents(this.#store, rows, at);
+    } finally {
+      gate.leaveTransaction();
+    }
+  }
+
   async #commit(batch: Pending[]): Promise<void> {
     const at = nowIso();
     try {
-      const stored = await storeEvents(
-        this.#store,
+      const stored = await this.#transaction(
         batch.flatMap((p) => p.rows),
         at,
       );

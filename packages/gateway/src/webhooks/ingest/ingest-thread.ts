@@ -46,6 +46,7 @@ const writer = new EventWriter({
     },
   },
   logger: { warn: (fields, message) => send({ op: 'log', level: 'warn', fields: loggable(fields), message }) },
+  gate: checkpointer,
 });
 
 // The answers of one commit leave in one message: the flush runs once the commit's promise continuations are done.
