@@ -12,22 +12,8 @@ import type {
 } from './event-store.js';
 import { INSERT_CHUNK, KyselyDeliveryStore } from './kysely-delivery-store.js';
 import type { Database, HooksTable, SubscriptionsTable } from './schema.js';
-import { insertEventsSqlite } from './sqlite-event-insert.js';
+import { EVENT_COLUMNS, insertEventsSqlite } from './sqlite-event-insert.js';
 import type { PageRequest } from './store.js';
-
-const EVENT_COLUMNS = [
-  'id',
-  'tenant_id',
-  'connection_id',
-  'hook_id',
-  'type',
-  'provider',
-  'dedupe_key',
-  'occurred_at',
-  'received_at',
-  'payload',
-  'vendor_event_key',
-] as const;
 
 export class KyselyEventStore extends KyselyDeliveryStore implements EventStore {
   /** SQLite: the connection under `q`, for the ingest path's prepared insert. */

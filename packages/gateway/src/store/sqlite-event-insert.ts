@@ -1,8 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import type { EventRow } from './event-store.js';
 
-/** The columns of an event row, in the order the statement binds them. */
-const COLUMNS = [
+/** The columns of an event as lists show it (`raw` only on request). */
+export const EVENT_COLUMNS = [
   'id',
   'tenant_id',
   'connection_id',
@@ -13,9 +13,11 @@ const COLUMNS = [
   'occurred_at',
   'received_at',
   'payload',
-  'raw',
   'vendor_event_key',
 ] as const satisfies ReadonlyArray<keyof EventRow>;
+
+/** Every column of an event row, in the order the statement binds them. */
+const COLUMNS = [...EVENT_COLUMNS, 'raw'] as const;
 
 const SQL = `insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})
   on conflict (hook_id, dedupe_key) do nothing returning id`;
@@ -35,20 +37,7 @@ export function insertEventsSqlite(db: SQLite.Database, rows: readonly EventRow[
   }
   const inserted: string[] = [];
   for (const row of rows) {
-    const id = stmt.get(
-      row.id,
-      row.tenant_id,
-      row.connection_id,
-      row.hook_id,
-      row.type,
-      row.provider,
-      row.dedupe_key,
-      row.occurred_at,
-      row.received_at,
-      row.payload,
-      row.raw,
-      row.vendor_event_key,
-    );
+    const id = stmt.get(COLUMNS.map((column) => row[column]));
     if (id !== undefined) inserted.push(id);
   }
   return inserted;
