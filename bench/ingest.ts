@@ -37,6 +37,12 @@ async function gatewayRun(
     SWITCHYARD_LOG_LEVEL: logLevel,
     SWITCHYARD_KEEPALIVE_INTERVAL_SECONDS: '0',
     ...(process.env.BENCH_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }),
+    // SWITCHYARD_* settings of the bench's own environment reach the gateway (SWITCHYARD_INGEST_THREAD=false, …).
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        (e): e is [string, string] => e[0].startsWith('SWITCHYARD_') && e[1] !== undefined,
+      ),
+    ),
     ...extra,
   };
   const prepared = await prepareGateway(env);

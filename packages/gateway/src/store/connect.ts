@@ -11,11 +11,22 @@ import { cachingStatements } from './sqlite-statements.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+export interface TransactionGate {
+  enterTransaction(): Promise<void> | undefined;
+  leaveTransaction(): void;
+  nudge(): void;
+}
+
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
   /** SQLite: the connection itself, for pragmas (the WAL checkpoint settings of the ingest thread). */
   sqlite?: SQLite.Database;
+  /**
+   * SQLite, while a checkpoint thread runs for another connection: transactions go through it and nudge it after
+   * they commit (store/sqlite-checkpointer.ts, CheckpointSignal). Set and cleared by the ingest thread's client.
+   */
+  gate?: TransactionGate | undefined;
   /** PostgreSQL: the schema this gateway's tables live in. */
   schema?: string;
   destroy(): Promise<void>;

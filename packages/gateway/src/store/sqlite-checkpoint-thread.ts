@@ -1,7 +1,7 @@
 // The WAL checkpoint thread (see sqlite-checkpointer.ts): a worker_threads entry, never imported.
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { type CheckpointThreadData, DIRTY, HOLD, IDLE, NUDGE, STOP, WRITING } from './sqlite-checkpointer.js';
+import { type CheckpointThreadData, DIRTY, HOLD, IDLE, NUDGE, STOP, WRITERS, WRITING } from './sqlite-checkpointer.js';
 
 const data = workerData as CheckpointThreadData;
 const flag = new Int32Array(data.signal);
@@ -13,22 +13,38 @@ interface CheckpointResult {
   checkpointed: number;
 }
 
+/** How long a hold waits for the writers to leave their transactions. */
+const HOLD_WAIT_MS = 50;
+
 const passive = () => (db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]?.log ?? 0;
+
+/** Wait until no gated writer is in a transaction, up to HOLD_WAIT_MS; answers whether they all left. */
+function writersLeft(): boolean {
+  const until = performance.now() + HOLD_WAIT_MS;
+  for (const writer of Object.values(WRITERS)) {
+    for (let n = Atomics.load(flag, WRITING + writer); n > 0; n = Atomics.load(flag, WRITING + writer)) {
+      const left = until - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(flag, WRITING + writer, n, left);
+    }
+  }
+  return true;
+}
 
 function checkpoint(): void {
   const log = passive();
   if (log < data.restartFrames) return;
-  // The log is long: copy what came in meanwhile with the gated writer held between transactions, so that its next
-  // one finds every frame copied and starts the log over (sqlite-checkpointer.ts).
+  // The log is long: copy what came in meanwhile with the gated writers held between transactions, so that the
+  // next transaction finds every frame copied and starts the log over (sqlite-checkpointer.ts). A writer still in
+  // its transaction after HOLD_WAIT_MS is not waited for: this round does not start the log over.
   Atomics.store(flag, HOLD, 1);
   try {
-    while (Atomics.load(flag, WRITING) === 1) Atomics.wait(flag, WRITING, 1, data.busyTimeoutMs);
-    passive();
+    if (writersLeft()) passive();
   } finally {
     Atomics.store(flag, HOLD, 0);
     Atomics.notify(flag, HOLD);
   }
-  // Other connections (the main thread's) may have written meanwhile. Far past the bound, wait for them too.
+  // Writes that do not go through the gate may keep the log from starting over. Far past the bound, wait for them.
   if (log >= 4 * data.restartFrames) db.pragma('wal_checkpoint(RESTART)');
 }
 

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 export interface CheckpointThreadData {
   file: string;
   busyTimeoutMs: number;
-  /** Int32 slots: NUDGE (IDLE, DIRTY or STOP), HOLD (1: writers, wait) and WRITING (1: a writer is in a transaction). */
+  /** The shared slots (CheckpointSignal). */
   signal: SharedArrayBuffer;
   /** Checkpoint at least this often, for commits nobody nudged about (the main thread's). */
   intervalMs: number;
@@ -16,10 +16,16 @@ export interface CheckpointThreadData {
   restartFrames: number;
 }
 
-/** Slots of the shared signal. */
+/**
+ * Int32 slots of the shared signal: NUDGE (IDLE, DIRTY or STOP), HOLD (1: gated writers, wait before your next
+ * transaction) and, from WRITING on, one count per gated writer of its transactions under way.
+ */
 export const NUDGE = 0;
 export const HOLD = 1;
 export const WRITING = 2;
+/** Gated writers: the ingest thread's connection and the main thread's. */
+export const WRITERS = { ingest: 0, main: 1 } as const;
+const SLOTS = WRITING + Object.keys(WRITERS).length;
 /** States of NUDGE. */
 export const IDLE = 0;
 export const DIRTY = 1;
@@ -43,6 +49,7 @@ const ENTRY = new URL('../../dist/store/sqlite-checkpoint-thread.js', import.met
  */
 export class SqliteCheckpointer {
   readonly #flag: Int32Array;
+  readonly #signal: CheckpointSignal;
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
 
@@ -56,8 +63,9 @@ export class SqliteCheckpointer {
     if (!existsSync(fileURLToPath(ENTRY))) {
       throw new Error(`the SQLite checkpoint thread is not built (${fileURLToPath(ENTRY)}): run npm run build`);
     }
-    const signal = new SharedArrayBuffer(12);
+    const signal = new SharedArrayBuffer(SLOTS * 4);
     this.#flag = new Int32Array(signal);
+    this.#signal = new CheckpointSignal(signal, WRITERS.ingest);
     const workerData: CheckpointThreadData = {
       file: options.file,
       busyTimeoutMs: options.busyTimeoutMs,
@@ -77,35 +85,22 @@ export class SqliteCheckpointer {
     this.#worker.on('message', (m: { message: string }) => listener(new Error(`WAL checkpoint failed: ${m.message}`)));
   }
 
-  /** There are commits to copy back. Costs an atomic store; nudges while a checkpoint runs coalesce. */
-  nudge(): void {
-    if (Atomics.compareExchange(this.#flag, NUDGE, IDLE, DIRTY) === IDLE) Atomics.notify(this.#flag, NUDGE);
+  /** The shared slots, for `new CheckpointSignal(buffer, WRITERS.main)` in another thread. */
+  get buffer(): SharedArrayBuffer {
+    return this.#signal.buffer;
   }
 
-  /**
-   * Call before the writer's transaction, and `leaveTransaction()` after it. Answers at once (undefined) unless
-   * the checkpoint thread holds writers back, then a promise that settles when it lets go.
-   */
+  /** See CheckpointSignal; these act as the ingest writer. */
+  nudge(): void {
+    this.#signal.nudge();
+  }
+
   enterTransaction(): Promise<void> | undefined {
-    // Announce first, then look: either this writer sees the hold, or the thread sees it writing (and waits).
-    Atomics.store(this.#flag, WRITING, 1);
-    if (Atomics.load(this.#flag, HOLD) === 0) return undefined;
-    this.leaveTransaction();
-    return this.#held();
+    return this.#signal.enterTransaction();
   }
 
   leaveTransaction(): void {
-    Atomics.store(this.#flag, WRITING, 0);
-    Atomics.notify(this.#flag, WRITING);
-  }
-
-  async #held(): Promise<void> {
-    for (;;) {
-      const wait = Atomics.waitAsync(this.#flag, HOLD, 1, 1000);
-      if (wait.async) await wait.value;
-      const again = this.enterTransaction();
-      if (again === undefined) return;
-    }
+    this.#signal.leaveTransaction();
   }
 
   /** Finish the checkpoint in progress, run a last one, and stop. */
@@ -114,5 +109,52 @@ export class SqliteCheckpointer {
     Atomics.store(this.#flag, NUDGE, STOP);
     Atomics.notify(this.#flag, NUDGE);
     await this.#exited;
+  }
+}
+
+/**
+ * A writer's side of the checkpoint thread's signal: nudge after a commit, and go through enter/leave around each
+ * transaction so the thread can hold the writer between two of them. Correctness never depends on it (a passive
+ * checkpoint is always safe); it only gives the WAL its chance to start over.
+ */
+export class CheckpointSignal {
+  readonly buffer: SharedArrayBuffer;
+  readonly #flag: Int32Array;
+  readonly #slot: number;
+
+  constructor(buffer: SharedArrayBuffer, writer: number) {
+    this.buffer = buffer;
+    this.#flag = new Int32Array(buffer);
+    this.#slot = WRITING + writer;
+  }
+
+  /** There are commits to copy back. Costs an atomic store; nudges while a checkpoint runs coalesce. */
+  nudge(): void {
+    if (Atomics.compareExchange(this.#flag, NUDGE, IDLE, DIRTY) === IDLE) Atomics.notify(this.#flag, NUDGE);
+  }
+
+  /**
+   * Call before a transaction, and `leaveTransaction()` after it. Answers at once (undefined) unless the
+   * checkpoint thread holds writers back, then a promise that settles when it lets go.
+   */
+  enterTransaction(): Promise<void> | undefined {
+    // Announce first, then look: either this writer sees the hold, or the thread sees it writing (and waits).
+    Atomics.add(this.#flag, this.#slot, 1);
+    if (Atomics.load(this.#flag, HOLD) === 0) return undefined;
+    this.leaveTransaction();
+    return this.#held();
+  }
+
+  leaveTransaction(): void {
+    Atomics.sub(this.#flag, this.#slot, 1);
+    Atomics.notify(this.#flag, this.#slot);
+  }
+
+  async #held(): Promise<void> {
+    for (;;) {
+      const wait = Atomics.waitAsync(this.#flag, HOLD, 1, 1000);
+      if (wait.async) await wait.value;
+      if (this.enterTransaction() === undefined) return;
+    }
   }
 }

@@ -99,8 +99,12 @@ describe('the SQLite ingest thread', () => {
 
   it('turns the main connection’s automatic checkpoints off while it runs, and starts again after a close', async () => {
     expect(autoCheckpoint()).toBe(0);
+    // Meanwhile the main connection's transactions go through the checkpoint thread's gate.
+    expect(t.runtime.db.gate).toBeDefined();
+    await t.runtime.store.transaction(async (tx) => tx.countTenants());
     await thread.close();
     expect(thread.running).toBe(false);
+    expect(t.runtime.db.gate).toBeUndefined();
     expect(autoCheckpoint()).toBe(1000);
     expect((await thread.store(job())).status).toBe('accepted');
     expect(thread.running).toBe(true);

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Db } from '../../store/connect.js';
 import type { EventRow } from '../../store/event-store.js';
+import { CheckpointSignal, WRITERS } from '../../store/sqlite-checkpointer.js';
 import type { Committed, EventNotifier } from '../notifier.js';
 import type { EventSink } from './event-writer.js';
 import type { DeliveryJob, IngestSink, StoreOutcome } from './store-delivery.js';
@@ -26,6 +27,7 @@ export type ThreadReply =
   | { op: 'done'; answers: Array<{ seq: number; value: unknown }> }
   | { op: 'failed'; seq: number; error: { name: string; message: string; code?: string } }
   | { op: 'committed'; what: Committed }
+  | { op: 'checkpointer'; buffer: SharedArrayBuffer }
   | { op: 'log'; level: 'warn' | 'error'; fields: Record<string, unknown>; message: string };
 
 /**
@@ -131,6 +133,10 @@ export class IngestThread implements IngestSink, EventSink {
 
   #onReply(reply: ThreadReply): void {
     switch (reply.op) {
+      case 'checkpointer':
+        // This thread's transactions nudge the checkpoint thread and let it hold them too.
+        this.#deps.db.gate = new CheckpointSignal(reply.buffer, WRITERS.main);
+        return;
       case 'committed':
         this.#deps.notifier.notify(reply.what);
         return;
@@ -155,6 +161,7 @@ export class IngestThread implements IngestSink, EventSink {
   #onExit(worker: Worker, code: number): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
+    this.#deps.db.gate = undefined;
     this.#autoCheckpoint(true);
     if (this.#pending.size === 0) return;
     const err = new Error(`the ingest thread stopped (exit code ${code}) before it answered`);

@@ -21,6 +21,8 @@ const checkpointer = new SqliteCheckpointer({
   busyTimeoutMs: data.busyTimeoutMs,
   intervalMs: data.checkpointMs,
 });
+// The main thread's connection goes through the same gate (CheckpointSignal, writer `main`).
+send({ op: 'checkpointer', buffer: checkpointer.buffer });
 checkpointer.onError((err) =>
   send({ op: 'log', level: 'error', fields: loggable({ err }), message: 'the WAL checkpoint thread failed' }),
 );
