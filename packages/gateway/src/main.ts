@@ -59,7 +59,6 @@ export async function serve(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  runtime.events.start();
   await app.listen({ host: config.host, port: config.port });
   keepAlive.start();
   deliveries.start();

@@ -19,8 +19,6 @@ export interface EventsRuntime {
   /** Event rows made elsewhere (Confluence polling): the same group commit as webhooks. */
   writer: EventSink;
   subscriptionSecrets: SubscriptionSecrets;
-  /** Start what ingestion runs on ahead of the first webhook (the server does; a CLI command never ingests). */
-  start(): void;
   /** Commit what is queued, then stop the ingest thread. */
   close(): Promise<void>;
 }
@@ -43,8 +41,10 @@ export function createEventsRuntime(deps: {
       notifier,
       logger: deps.logger,
     });
-    return { ...common, ingest: thread, writer: thread, start: () => thread.start(), close: () => thread.close() };
+    // Started by the first delivery (or polled event), not with the server: its two threads cost ~40 MB of RSS,
+    // which a gateway that never receives webhooks should not carry.
+    return { ...common, ingest: thread, writer: thread, close: () => thread.close() };
   }
   const writer = new EventWriter({ store: deps.store, notifier, logger: deps.logger });
-  return { ...common, ingest: inlineIngest(writer), writer, start: () => undefined, close: () => writer.drain() };
+  return { ...common, ingest: inlineIngest(writer), writer, close: () => writer.drain() };
 }

@@ -57,7 +57,7 @@ export interface IngestThreadDeps {
  * its fsync): the main thread, which answers every HTTP request, keeps only the request and the signature check.
  * A request is answered when the thread replies, that is after the commit, exactly as in-process.
  *
- * The thread starts on first use (or `start()`) and is restarted on the next use if it dies; the calls it held
+ * The thread starts on first use and is restarted on the next use if it dies; the calls it held
  * fail. It does not keep the process alive while idle.
  */
 export class IngestThread implements IngestSink, EventSink {
