@@ -24,7 +24,8 @@ export interface Db {
   sqlite?: SQLite.Database;
   /**
    * SQLite, while a checkpoint thread runs for another connection: transactions go through it and nudge it after
-   * they commit (store/sqlite-checkpointer.ts, CheckpointSignal). Set and cleared by the ingest thread's client.
+   * they commit (store/sqlite-checkpointer.ts). Set by the ingest thread on its connection, and by its client on the
+   * main thread's while the thread runs.
    */
   gate?: TransactionGate | undefined;
   /** PostgreSQL: the schema this gateway's tables live in. */

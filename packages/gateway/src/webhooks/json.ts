@@ -66,8 +66,13 @@ export type ParsedJson = { ok: true; value: unknown } | { ok: false; message: st
 
 /** Parses a verified body. Only after verification: the bytes are not trusted before. */
 export function parseJson(raw: Uint8Array): ParsedJson {
+  return parseJsonText(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+}
+
+/** Parses a verified body already decoded (ingest keeps the same text as the raw payload). */
+export function parseJsonText(text: string): ParsedJson {
   try {
-    return { ok: true, value: JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8')) };
+    return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     return { ok: false, message: (err as Error).message };
   }

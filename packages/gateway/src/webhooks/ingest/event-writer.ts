@@ -6,7 +6,9 @@ import { storeEvents } from './plan-deliveries.js';
 
 /** Where event rows are committed: this class in-process, or the SQLite ingest thread (ingest-thread-client.ts). */
 export interface EventSink {
+  /** Store the events (skipping duplicates) and their deliveries; resolves with the ids stored, after the commit. */
   write(rows: EventRow[]): Promise<string[]>;
+  /** Resolves once everything queued so far is committed (or failed). */
   drain(): Promise<void>;
 }
 
@@ -15,8 +17,6 @@ export interface EventWriterDeps {
   /** Told after every commit that stored something. */
   notifier: { notify(what: Committed): void };
   logger: { warn(fields: object, message: string): void };
-  /** Around each transaction: the SQLite checkpoint thread may hold the writer briefly (sqlite-checkpointer.ts). */
-  gate?: { enterTransaction(): Promise<void> | undefined; leaveTransaction(): void };
 }
 
 interface Pending {
@@ -44,7 +44,6 @@ export class EventWriter implements EventSink {
   readonly #store: Store;
   readonly #notifier: EventWriterDeps['notifier'];
   readonly #logger: EventWriterDeps['logger'];
-  readonly #gate: EventWriterDeps['gate'];
   readonly #maxBatch: number;
   readonly #concurrency: number;
   #queue: Pending[] = [];
@@ -57,7 +56,6 @@ export class EventWriter implements EventSink {
     this.#store = store;
     this.#notifier = deps.notifier;
     this.#logger = deps.logger;
-    this.#gate = deps.gate;
     this.#maxBatch = options.maxBatch ?? 256;
     this.#concurrency = options.concurrency ?? (store.dialect === 'sqlite' ? 1 : 4);
   }
@@ -96,22 +94,11 @@ export class EventWriter implements EventSink {
     this.#schedule();
   }
 
-  async #transaction(rows: EventRow[], at: string) {
-    const gate = this.#gate;
-    if (gate === undefined) return storeEvents(this.#store, rows, at);
-    const held = gate.enterTransaction();
-    if (held !== undefined) await held;
-    try {
-      return await storeEvents(this.#store, rows, at);
-    } finally {
-      gate.leaveTransaction();
-    }
-  }
-
   async #commit(batch: Pending[]): Promise<void> {
     const at = nowIso();
     try {
-      const stored = await this.#transaction(
+      const stored = await storeEvents(
+        this.#store,
         batch.flatMap((p) => p.rows),
         at,
       );

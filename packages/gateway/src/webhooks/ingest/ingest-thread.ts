@@ -14,26 +14,31 @@ const db = openSqlite({ kind: 'sqlite', file: data.file, busyTimeoutMs: data.bus
 const store = new KyselyStore(db);
 const send = (reply: ThreadReply) => port.postMessage(reply);
 // Commits here only append to the WAL; copying it back into the database (and the fsyncs) runs on a thread of
-// its own, nudged after every commit, and every second for the main thread's commits.
+// its own. This connection's transactions go through its gate (KyselyStore.transaction), which nudges it after
+// each one and lets it hold them briefly so the WAL can start over.
 db.sqlite?.pragma('wal_autocheckpoint = 0');
 const checkpointer = new SqliteCheckpointer({
   file: data.file,
   busyTimeoutMs: data.busyTimeoutMs,
   intervalMs: data.checkpointMs,
 });
+db.gate = checkpointer;
 // The main thread's connection goes through the same gate (CheckpointSignal, writer `main`).
 send({ op: 'checkpointer', buffer: checkpointer.buffer });
 checkpointer.onError((err) =>
   send({ op: 'log', level: 'error', fields: loggable({ err }), message: 'the WAL checkpoint thread failed' }),
 );
 
-/** Log fields as plain data: an error becomes what the main thread's serializer would print of it. */
+/**
+ * Log fields as plain data for the main thread's logger: an error keeps what its `err` serializer reads (name,
+ * code, message, stack), which redacts and prints it there as for an error of its own.
+ */
 function loggable(fields: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     out[key] =
       value instanceof Error
-        ? { type: value.name, message: value.message, stack: value.stack, code: (value as { code?: unknown }).code }
+        ? { name: value.name, message: value.message, stack: value.stack, code: (value as { code?: unknown }).code }
         : value;
   }
   return out;
@@ -41,14 +46,8 @@ function loggable(fields: object): Record<string, unknown> {
 
 const writer = new EventWriter({
   store,
-  notifier: {
-    notify: (what) => {
-      checkpointer.nudge();
-      send({ op: 'committed', what });
-    },
-  },
+  notifier: { notify: (what) => send({ op: 'committed', what }) },
   logger: { warn: (fields, message) => send({ op: 'log', level: 'warn', fields: loggable(fields), message }) },
-  gate: checkpointer,
 });
 
 // The answers of one commit leave in one message: the flush runs once the commit's promise continuations are done.

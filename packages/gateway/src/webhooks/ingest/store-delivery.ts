@@ -2,6 +2,7 @@ import type { EventProvider } from '@switchyard/sdk';
 import type { EventRow } from '../../store/event-store.js';
 import { newId } from '../../store/ids.js';
 import { toEnvelope } from '../envelope.js';
+import { parseJsonText } from '../json.js';
 import { webhookProviders } from '../registry.js';
 import type { EventDraft, IncomingHeaders, WebhookSource } from '../types.js';
 import type { EventSink } from './event-writer.js';
@@ -37,13 +38,9 @@ export const inlineIngest = (writer: EventSink): IngestSink => ({ store: (job) =
  */
 export async function storeDelivery(writer: EventSink, job: DeliveryJob): Promise<StoreOutcome> {
   const text = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength).toString('utf8');
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    return { status: 'invalid_json' };
-  }
-  const drafts = webhookProviders[job.hook.source].normalize(payload, job.headers);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return { status: 'invalid_json' };
+  const drafts = webhookProviders[job.hook.source].normalize(parsed.value, job.headers);
   if (drafts.length === 0) return { status: 'ignored' };
   const stored = await writer.write(toRows(job, drafts, text));
   return stored.length === 0 ? { status: 'duplicate' } : { status: 'accepted', event_ids: stored };
