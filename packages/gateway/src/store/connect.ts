@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { GatedSqliteDialect, type GateHolder } from './sqlite-dialect.js';
 import { cachingStatements } from './sqlite-statements.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -23,9 +24,10 @@ export interface Db {
   /** SQLite: the connection itself, for pragmas (the WAL checkpoint settings of the ingest thread). */
   sqlite?: SQLite.Database;
   /**
-   * SQLite, while a checkpoint thread runs for another connection: transactions go through it and nudge it after
-   * they commit (store/sqlite-checkpointer.ts). Set by the ingest thread on its connection, and by its client on the
-   * main thread's while the thread runs.
+   * SQLite, while the ingest thread runs: the writers' lock shared with it and the checkpoint thread (WriteGate,
+   * store/sqlite-checkpointer.ts). Every write takes it first and nudges the checkpoint thread after it commits
+   * (store/sqlite-dialect.ts). Set by the ingest thread on its connection, and by its client on the main thread's
+   * while the thread runs.
    */
   gate?: TransactionGate | undefined;
   /** PostgreSQL: the schema this gateway's tables live in. */
@@ -52,8 +54,18 @@ export function openSqlite(config: Extract<DatabaseConfig, { kind: 'sqlite' }>):
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
-  return { kysely, dialect: 'sqlite', sqlite: database, destroy: () => kysely.destroy() };
+  const statements = cachingStatements(database);
+  const holder: GateHolder = {};
+  const kysely = new Kysely<Database>({
+    dialect: new GatedSqliteDialect({ database: statements }, holder, (text) => statements.prepare(text)),
+  });
+  // The dialect reads `gate` from this object at each write: the Db is the holder.
+  return Object.assign(holder, {
+    kysely,
+    dialect: 'sqlite' as const,
+    sqlite: database,
+    destroy: () => kysely.destroy(),
+  });
 }
 
 function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>): Db {

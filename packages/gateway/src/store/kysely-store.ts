@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { type Db, pendingMigrations, type TransactionGate } from './connect.js';
+import { type Db, pendingMigrations } from './connect.js';
 import { type ConnectionStore, KyselyConnectionStore } from './connection-store.js';
 import type { EventStore } from './event-store.js';
 import { KyselyEventStore } from './kysely-event-store.js';
@@ -23,9 +23,7 @@ export class KyselyStore implements Store {
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.#q.isTransaction) return fn(this);
-    const run = () => this.#q.transaction().execute((trx) => fn(new KyselyStore(this.#db, trx)));
-    const gate = this.#db.gate;
-    return gate === undefined ? run() : gated(gate, run);
+    return this.#q.transaction().execute((trx) => fn(new KyselyStore(this.#db, trx)));
   }
 
   async ping(): Promise<void> {
@@ -140,17 +138,5 @@ export class KyselyStore implements Store {
       .where('key_id', '=', expectKeyId)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
-  }
-}
-
-/** A transaction the checkpoint thread may hold back briefly, nudging it once committed. */
-async function gated<T>(gate: TransactionGate, run: () => Promise<T>): Promise<T> {
-  const held = gate.enterTransaction();
-  if (held !== undefined) await held;
-  try {
-    return await run();
-  } finally {
-    gate.leaveTransaction();
-    gate.nudge();
   }
 }

@@ -1,7 +1,19 @@
 // The WAL checkpoint thread (see sqlite-checkpointer.ts): a worker_threads entry, never imported.
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { type CheckpointThreadData, DIRTY, HOLD, IDLE, NUDGE, STOP, WRITERS, WRITING } from './sqlite-checkpointer.js';
+import {
+  type CheckpointThreadData,
+  DIRTY,
+  giveUp,
+  IDLE,
+  LOCK,
+  NUDGE,
+  STOP,
+  tryLock,
+  unlock,
+  WANT,
+  WRITERS,
+} from './sqlite-checkpointer.js';
 
 const data = workerData as CheckpointThreadData;
 const flag = new Int32Array(data.signal);
@@ -13,38 +25,58 @@ interface CheckpointResult {
   checkpointed: number;
 }
 
-/** How long a hold waits for the writers to leave their transactions. */
+/** How long a hold waits for the writer inside a transaction to finish it. */
 const HOLD_WAIT_MS = 50;
+const ME = WRITERS.checkpoint;
 
 const passive = () => (db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]?.log ?? 0;
 
-/** Wait until no gated writer is in a transaction, up to HOLD_WAIT_MS; answers whether they all left. */
-function writersLeft(): boolean {
+/** Take the writers' lock (WriteGate), waiting up to HOLD_WAIT_MS; answers whether this thread holds it. */
+function holdWriters(): boolean {
   const until = performance.now() + HOLD_WAIT_MS;
-  for (const writer of Object.values(WRITERS)) {
-    for (let n = Atomics.load(flag, WRITING + writer); n > 0; n = Atomics.load(flag, WRITING + writer)) {
+  Atomics.or(flag, WANT, 1 << ME); // the writer holding the lock hands it here when it lets go
+  try {
+    for (;;) {
+      if (tryLock(flag, ME)) return true;
+      const holder = Atomics.load(flag, LOCK);
       const left = until - performance.now();
       if (left <= 0) return false;
-      Atomics.wait(flag, WRITING + writer, n, left);
+      Atomics.wait(flag, LOCK, holder, holder === 0 ? Math.min(left, 5) : left);
     }
+  } finally {
+    giveUp(flag, ME);
   }
-  return true;
 }
+
+const letGo = () => unlock(flag, ME);
+
+/** A pass short enough to run with the writers held: it copies (and syncs) what came in during the last one. */
+const QUICK_PASS_MS = 4;
+/** Unheld passes tried at most before a hold, each copying what came in during the one before. */
+const CATCH_UP_PASSES = 4;
 
 function checkpoint(): void {
   const log = passive();
   if (log < data.restartFrames) return;
-  // The log is long: copy what came in meanwhile with the gated writers held between transactions, so that the
-  // next transaction finds every frame copied and starts the log over (sqlite-checkpointer.ts). A writer still in
-  // its transaction after HOLD_WAIT_MS is not waited for: this round does not start the log over.
-  Atomics.store(flag, HOLD, 1);
-  try {
-    if (writersLeft()) passive();
-  } finally {
-    Atomics.store(flag, HOLD, 0);
-    Atomics.notify(flag, HOLD);
+  // The log is long: copy what came in meanwhile with the writers held between transactions, so that the next
+  // transaction finds every frame copied and starts the log over (sqlite-checkpointer.ts). The held pass copies
+  // and fsyncs what was committed during the pass before it, so unheld passes first catch up until one is quick:
+  // each copies only what came in during the last, and the hold that follows lasts a few ms, not a full pass. A
+  // transaction still under way after HOLD_WAIT_MS is not waited for: this round does not start the log over.
+  for (let i = 0; i < CATCH_UP_PASSES; i++) {
+    const started = performance.now();
+    passive();
+    if (performance.now() - started < QUICK_PASS_MS) break;
   }
-  // Writes that do not go through the gate may keep the log from starting over. Far past the bound, wait for them.
+  if (holdWriters()) {
+    try {
+      passive();
+    } finally {
+      letGo();
+    }
+  }
+  // Writes that do not take the lock (another process) may keep the log from starting over. Far past the bound,
+  // wait for them.
   if (log >= 4 * data.restartFrames) db.pragma('wal_checkpoint(RESTART)');
 }
 

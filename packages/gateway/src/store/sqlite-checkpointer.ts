@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 export interface CheckpointThreadData {
   file: string;
   busyTimeoutMs: number;
-  /** The shared slots (CheckpointSignal). */
+  /** The shared slots (WriteGate). */
   signal: SharedArrayBuffer;
   /** Checkpoint at least this often, for commits nobody nudged about (the main thread's). */
   intervalMs: number;
@@ -17,15 +17,17 @@ export interface CheckpointThreadData {
 }
 
 /**
- * Int32 slots of the shared signal: NUDGE (IDLE, DIRTY or STOP), HOLD (1: gated writers, wait before your next
- * transaction) and, from WRITING on, one count per gated writer of its transactions under way.
+ * Int32 slots of the shared signal: NUDGE (IDLE, DIRTY or STOP) wakes the checkpoint thread; LOCK holds the id of
+ * the writer inside a write (0: none); WANT has one bit per writer waiting for LOCK; NEXT names the waiter the
+ * last holder handed the lock to (0: anyone). See WriteGate.
  */
 export const NUDGE = 0;
-export const HOLD = 1;
-export const WRITING = 2;
-/** Gated writers: the ingest thread's connection and the main thread's. */
-export const WRITERS = { ingest: 0, main: 1 } as const;
-const SLOTS = WRITING + Object.keys(WRITERS).length;
+export const LOCK = 1;
+export const WANT = 2;
+export const NEXT = 3;
+const SLOTS = 4;
+/** Who takes the lock: the ingest thread's connection, the main thread's, and the checkpoint thread's hold. */
+export const WRITERS = { ingest: 1, main: 2, checkpoint: 3 } as const;
 /** States of NUDGE. */
 export const IDLE = 0;
 export const DIRTY = 1;
@@ -42,14 +44,14 @@ const ENTRY = new URL('../../dist/store/sqlite-checkpoint-thread.js', import.met
  *
  * One thing a background copy cannot do alone: SQLite starts the WAL over only when a writer begins while every
  * frame has been copied, and under a steady stream of commits that moment never comes, so the log would grow
- * without bound. Past `restartFrames` the thread asks the writer that goes through `enterTransaction()` to hold
- * its next transaction, copies the little that came in since its last pass, and lets it go: that writer's next
- * transaction starts the log over. The hold lasts one short pass and ends the moment it is done (the writer waits
- * on the shared flag, not in SQLite's busy handler, which sleeps in steps of up to 100 ms).
+ * without bound. Past `restartFrames` the thread takes the writers' lock (WriteGate) between two transactions,
+ * copies the little that came in since its last pass, and lets go: the next transaction starts the log over. The
+ * hold lasts one short pass and ends the moment it is done (writers wait on the shared lock, not in SQLite's busy
+ * handler, which sleeps in steps of up to 100 ms).
  */
 export class SqliteCheckpointer {
   readonly #flag: Int32Array;
-  readonly #signal: CheckpointSignal;
+  readonly #gate: WriteGate;
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
 
@@ -59,13 +61,15 @@ export class SqliteCheckpointer {
     intervalMs?: number;
     minGapMs?: number;
     restartFrames?: number;
+    /** The writers' lock to share (WriteGate.create()); a new one by default. */
+    signal?: SharedArrayBuffer;
   }) {
     if (!existsSync(fileURLToPath(ENTRY))) {
       throw new Error(`the SQLite checkpoint thread is not built (${fileURLToPath(ENTRY)}): run npm run build`);
     }
-    const signal = new SharedArrayBuffer(SLOTS * 4);
+    const signal = options.signal ?? WriteGate.create();
     this.#flag = new Int32Array(signal);
-    this.#signal = new CheckpointSignal(signal, WRITERS.ingest);
+    this.#gate = new WriteGate(signal, WRITERS.ingest, options.busyTimeoutMs);
     const workerData: CheckpointThreadData = {
       file: options.file,
       busyTimeoutMs: options.busyTimeoutMs,
@@ -85,22 +89,22 @@ export class SqliteCheckpointer {
     this.#worker.on('message', (m: { message: string }) => listener(new Error(`WAL checkpoint failed: ${m.message}`)));
   }
 
-  /** The shared slots, for `new CheckpointSignal(buffer, WRITERS.main)` in another thread. */
+  /** The shared slots, for `new WriteGate(buffer, WRITERS.main)` in another thread. */
   get buffer(): SharedArrayBuffer {
-    return this.#signal.buffer;
+    return this.#gate.buffer;
   }
 
-  /** See CheckpointSignal; these act as the ingest writer. */
+  /** See WriteGate; these act as the ingest writer. */
   nudge(): void {
-    this.#signal.nudge();
+    this.#gate.nudge();
   }
 
   enterTransaction(): Promise<void> | undefined {
-    return this.#signal.enterTransaction();
+    return this.#gate.enterTransaction();
   }
 
   leaveTransaction(): void {
-    this.#signal.leaveTransaction();
+    this.#gate.leaveTransaction();
   }
 
   /** Finish the checkpoint in progress, run a last one, and stop. */
@@ -113,19 +117,49 @@ export class SqliteCheckpointer {
 }
 
 /**
- * A writer's side of the checkpoint thread's signal: nudge after a commit, and go through enter/leave around each
- * transaction so the thread can hold the writer between two of them. Correctness never depends on it (a passive
- * checkpoint is always safe); it only gives the WAL its chance to start over.
+ * The write lock of the connections on one SQLite file, shared through memory between threads, plus the nudge
+ * that tells the checkpoint thread there are commits to copy back.
+ *
+ * SQLite lets one connection write at a time; the others wait in its busy handler, which *sleeps the calling
+ * thread* (1, 2, 5, 10, 25 ms and on). With the ingest thread committing many times a second, every write of the
+ * main thread (a delivery claim, an API call's update) slept there, and so did every request the main thread was
+ * serving meanwhile. Writers take this lock before a write transaction (or a write outside one) instead: the wait
+ * is a promise (`Atomics.waitAsync`), the event loop keeps serving, and SQLite's own lock is then free at once.
+ *
+ * Fair between writers: a writer that finds the lock taken marks itself in WANT, and the holder hands the lock to
+ * a waiter when it lets go (NEXT), so a busy ingest thread cannot starve the main thread. The
+ * checkpoint thread takes the same lock (synchronously, for at most a few ms) to hold every writer between two
+ * transactions while it copies the last frames, so that the next transaction starts the WAL over.
+ *
+ * Correctness never depends on it: SQLite's locking stays underneath. A writer that has waited `timeoutMs` goes
+ * ahead without the lock (and SQLite's busy handler decides), and a thread that dies holding it has it taken
+ * back by `WriteGate.release(buffer, writer)`.
  */
-export class CheckpointSignal {
+export class WriteGate {
   readonly buffer: SharedArrayBuffer;
   readonly #flag: Int32Array;
-  readonly #slot: number;
+  readonly #id: number;
+  readonly #timeoutMs: number;
+  /** Whether this writer holds LOCK now (it may have gone ahead without it after a timeout). */
+  #holding = false;
 
-  constructor(buffer: SharedArrayBuffer, writer: number) {
+  constructor(buffer: SharedArrayBuffer, writer: number, timeoutMs = 5000) {
     this.buffer = buffer;
     this.#flag = new Int32Array(buffer);
-    this.#slot = WRITING + writer;
+    this.#id = writer;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** A fresh buffer for a gate and the checkpoint thread. */
+  static create(): SharedArrayBuffer {
+    return new SharedArrayBuffer(SLOTS * 4);
+  }
+
+  /** Take the lock back from a writer that can no longer give it back (its thread has exited). */
+  static release(buffer: SharedArrayBuffer, writer: number): void {
+    const flag = new Int32Array(buffer);
+    giveUp(flag, writer);
+    if (Atomics.load(flag, LOCK) === writer) unlock(flag, writer);
   }
 
   /** There are commits to copy back. Costs an atomic store; nudges while a checkpoint runs coalesce. */
@@ -134,27 +168,65 @@ export class CheckpointSignal {
   }
 
   /**
-   * Call before a transaction, and `leaveTransaction()` after it. Answers at once (undefined) unless the
-   * checkpoint thread holds writers back, then a promise that settles when it lets go.
+   * Call before a write, and `leaveTransaction()` after it (whatever its outcome). Answers at once (undefined)
+   * when the lock is free, else a promise that settles once this writer holds it (or has waited `timeoutMs`).
    */
   enterTransaction(): Promise<void> | undefined {
-    // Announce first, then look: either this writer sees the hold, or the thread sees it writing (and waits).
-    Atomics.add(this.#flag, this.#slot, 1);
-    if (Atomics.load(this.#flag, HOLD) === 0) return undefined;
-    this.leaveTransaction();
-    return this.#held();
+    if (Atomics.load(this.#flag, WANT) === 0 && tryLock(this.#flag, this.#id)) {
+      this.#holding = true;
+      return undefined;
+    }
+    return this.#wait();
   }
 
   leaveTransaction(): void {
-    Atomics.sub(this.#flag, this.#slot, 1);
-    Atomics.notify(this.#flag, this.#slot);
+    if (!this.#holding) return;
+    this.#holding = false;
+    unlock(this.#flag, this.#id);
   }
 
-  async #held(): Promise<void> {
-    for (;;) {
-      const wait = Atomics.waitAsync(this.#flag, HOLD, 1, 1000);
-      if (wait.async) await wait.value;
-      if (this.enterTransaction() === undefined) return;
+  async #wait(): Promise<void> {
+    const deadline = performance.now() + this.#timeoutMs;
+    Atomics.or(this.#flag, WANT, 1 << this.#id);
+    try {
+      for (;;) {
+        if (tryLock(this.#flag, this.#id)) {
+          this.#holding = true;
+          return;
+        }
+        const holder = Atomics.load(this.#flag, LOCK);
+        const left = deadline - performance.now();
+        if (left <= 0) return; // go ahead; SQLite's own lock still serializes the writes
+        // Free but handed to another waiter: look again when that one lets go (or soon, should it give up).
+        const wait = Atomics.waitAsync(this.#flag, LOCK, holder, holder === 0 ? Math.min(left, 5) : left);
+        if (wait.async) await wait.value;
+      }
+    } finally {
+      giveUp(this.#flag, this.#id);
     }
   }
+}
+
+/** Take LOCK for `id` if it is free and not handed to another waiter. */
+export function tryLock(flag: Int32Array, id: number): boolean {
+  const next = Atomics.load(flag, NEXT);
+  if (next !== 0 && next !== id) return false;
+  if (Atomics.compareExchange(flag, LOCK, 0, id) !== 0) return false;
+  if (next === id) Atomics.compareExchange(flag, NEXT, id, 0);
+  return true;
+}
+
+/** Let go of LOCK, handing it to a waiter other than `id` if there is one. */
+export function unlock(flag: Int32Array, id: number): void {
+  const others = Atomics.load(flag, WANT) & ~(1 << id);
+  // The lowest waiting id: with two writers and the checkpoint thread, a strict order is fair enough.
+  Atomics.store(flag, NEXT, others === 0 ? 0 : 31 - Math.clz32(others & -others));
+  Atomics.store(flag, LOCK, 0);
+  Atomics.notify(flag, LOCK);
+}
+
+/** `id` waits no more: off WANT, and the lock it was handed goes to anyone. */
+export function giveUp(flag: Int32Array, id: number): void {
+  Atomics.and(flag, WANT, ~(1 << id));
+  if (Atomics.compareExchange(flag, NEXT, id, 0) === id) Atomics.notify(flag, LOCK);
 }

@@ -10,17 +10,17 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * committed in between, without waiting. `begin immediate` takes the write lock up front, waiting up to the busy
  * timeout for it, so our read-then-write transactions never fail that way.
  */
-export function cachingStatements(
-  db: SqliteDatabase & { prepare(sql: string): SqliteStatement & { busy?: boolean } },
-  max = 500,
-) {
-  const cache = new Map<string, SqliteStatement & { busy?: boolean }>();
+/** better-sqlite3's statement, as much of it as we use: `busy` while iterating, `readonly` unless it writes. */
+type Statement = SqliteStatement & { busy?: boolean; readonly?: boolean };
+
+export function cachingStatements(db: SqliteDatabase & { prepare(sql: string): Statement }, max = 500) {
+  const cache = new Map<string, Statement>();
   return {
     close: () => {
       cache.clear();
       db.close();
     },
-    prepare: (text: string): SqliteStatement => {
+    prepare: (text: string): Statement => {
       const sql = text === 'begin' ? 'begin immediate' : text;
       const hit = cache.get(sql);
       if (hit !== undefined && hit.busy !== true) {

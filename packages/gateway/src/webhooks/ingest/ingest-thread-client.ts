@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Db } from '../../store/connect.js';
 import type { EventRow } from '../../store/event-store.js';
-import { CheckpointSignal, WRITERS } from '../../store/sqlite-checkpointer.js';
+import { WRITERS, WriteGate } from '../../store/sqlite-checkpointer.js';
 import type { Committed, EventNotifier } from '../notifier.js';
 import type { EventSink } from './event-writer.js';
 import type { DeliveryJob, IngestSink, StoreOutcome } from './store-delivery.js';
@@ -15,6 +15,8 @@ export interface IngestThreadData {
   busyTimeoutMs: number;
   /** How often the thread checkpoints the WAL for the main thread's commits (its own trigger SQLite's). */
   checkpointMs: number;
+  /** The writers' lock shared by the main thread, the ingest thread and its checkpoint thread (WriteGate). */
+  gate: SharedArrayBuffer;
 }
 
 export type ThreadRequest =
@@ -27,7 +29,6 @@ export type ThreadReply =
   | { op: 'done'; answers: Array<{ seq: number; value: unknown }> }
   | { op: 'failed'; seq: number; error: { name: string; message: string; code?: string } }
   | { op: 'committed'; what: Committed }
-  | { op: 'checkpointer'; buffer: SharedArrayBuffer }
   | { op: 'log'; level: 'warn' | 'error'; fields: Record<string, unknown>; message: string };
 
 /**
@@ -81,18 +82,27 @@ export class IngestThread implements IngestSink, EventSink {
         `the SQLite ingest thread is not built (${fileURLToPath(ENTRY)}): run npm run build, or set SWITCHYARD_INGEST_THREAD=false`,
       );
     }
+    const gate = WriteGate.create();
     const workerData: IngestThreadData = {
       file: this.#deps.file,
       busyTimeoutMs: this.#deps.busyTimeoutMs,
       checkpointMs: this.#deps.checkpointMs ?? 1000,
+      gate,
     };
     const worker = new Worker(ENTRY, { workerData, name: 'switchyard-ingest' });
     worker.on('message', (reply: ThreadReply) => this.#onReply(reply));
     worker.on('error', (err) => this.#deps.logger.error({ err }, 'the ingest thread failed'));
-    worker.on('exit', (code) => this.#onExit(worker, code));
+    worker.on('exit', (code) => {
+      // A thread that died inside a write cannot give the lock back.
+      WriteGate.release(gate, WRITERS.ingest);
+      WriteGate.release(gate, WRITERS.checkpoint);
+      this.#onExit(worker, code);
+    });
     worker.unref();
     this.#worker = worker;
     this.#autoCheckpoint(false);
+    // This thread's writes take the same lock, and nudge the checkpoint thread after they commit.
+    this.#deps.db.gate = new WriteGate(gate, WRITERS.main, this.#deps.busyTimeoutMs);
   }
 
   store(job: DeliveryJob): Promise<StoreOutcome> {
@@ -133,10 +143,6 @@ export class IngestThread implements IngestSink, EventSink {
 
   #onReply(reply: ThreadReply): void {
     switch (reply.op) {
-      case 'checkpointer':
-        // This thread's transactions nudge the checkpoint thread and let it hold them too.
-        this.#deps.db.gate = new CheckpointSignal(reply.buffer, WRITERS.main);
-        return;
       case 'committed':
         this.#deps.notifier.notify(reply.what);
         return;

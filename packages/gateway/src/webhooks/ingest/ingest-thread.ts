@@ -14,17 +14,17 @@ const db = openSqlite({ kind: 'sqlite', file: data.file, busyTimeoutMs: data.bus
 const store = new KyselyStore(db);
 const send = (reply: ThreadReply) => port.postMessage(reply);
 // Commits here only append to the WAL; copying it back into the database (and the fsyncs) runs on a thread of
-// its own. This connection's transactions go through its gate (KyselyStore.transaction), which nudges it after
-// each one and lets it hold them briefly so the WAL can start over.
+// its own. This connection's writes take the writers' lock shared with the main thread (WriteGate, through the
+// dialect in store/sqlite-dialect.ts), nudge the checkpoint thread after they commit, and let it hold them
+// briefly so the WAL can start over.
 db.sqlite?.pragma('wal_autocheckpoint = 0');
 const checkpointer = new SqliteCheckpointer({
   file: data.file,
   busyTimeoutMs: data.busyTimeoutMs,
   intervalMs: data.checkpointMs,
+  signal: data.gate,
 });
 db.gate = checkpointer;
-// The main thread's connection goes through the same gate (CheckpointSignal, writer `main`).
-send({ op: 'checkpointer', buffer: checkpointer.buffer });
 checkpointer.onError((err) =>
   send({ op: 'log', level: 'error', fields: loggable({ err }), message: 'the WAL checkpoint thread failed' }),
 );
