@@ -4,15 +4,12 @@ import SQLite from 'better-sqlite3';
 import {
   type CheckpointThreadData,
   DIRTY,
-  giveUp,
   IDLE,
-  LOCK,
   NUDGE,
   STOP,
-  tryLock,
   unlock,
-  WANT,
   WRITERS,
+  waitForLock,
 } from './sqlite-checkpointer.js';
 
 const data = workerData as CheckpointThreadData;
@@ -32,21 +29,7 @@ const ME = WRITERS.checkpoint;
 const passive = () => (db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]?.log ?? 0;
 
 /** Take the writers' lock (WriteGate), waiting up to HOLD_WAIT_MS; answers whether this thread holds it. */
-function holdWriters(): boolean {
-  const until = performance.now() + HOLD_WAIT_MS;
-  Atomics.or(flag, WANT, 1 << ME); // the writer holding the lock hands it here when it lets go
-  try {
-    for (;;) {
-      if (tryLock(flag, ME)) return true;
-      const holder = Atomics.load(flag, LOCK);
-      const left = until - performance.now();
-      if (left <= 0) return false;
-      Atomics.wait(flag, LOCK, holder, holder === 0 ? Math.min(left, 5) : left);
-    }
-  } finally {
-    giveUp(flag, ME);
-  }
-}
+const holdWriters = () => waitForLock(flag, ME, HOLD_WAIT_MS);
 
 const letGo = () => unlock(flag, ME);
 

@@ -190,15 +190,13 @@ export class WriteGate {
     Atomics.or(this.#flag, WANT, 1 << this.#id);
     try {
       for (;;) {
-        if (tryLock(this.#flag, this.#id)) {
-          this.#holding = true;
+        const next = look(this.#flag, this.#id, deadline);
+        if (typeof next === 'boolean') {
+          // Not taken in time: go ahead; SQLite's own lock still serializes the writes.
+          this.#holding = next;
           return;
         }
-        const holder = Atomics.load(this.#flag, LOCK);
-        const left = deadline - performance.now();
-        if (left <= 0) return; // go ahead; SQLite's own lock still serializes the writes
-        // Free but handed to another waiter: look again when that one lets go (or soon, should it give up).
-        const wait = Atomics.waitAsync(this.#flag, LOCK, holder, holder === 0 ? Math.min(left, 5) : left);
+        const wait = Atomics.waitAsync(this.#flag, LOCK, next.holder, next.ms);
         if (wait.async) await wait.value;
       }
     } finally {
@@ -207,8 +205,36 @@ export class WriteGate {
   }
 }
 
+/**
+ * The lock for `id`, waiting synchronously up to `timeoutMs` (for a thread with no event loop to keep: the
+ * checkpoint thread); answers whether `id` holds it.
+ */
+export function waitForLock(flag: Int32Array, id: number, timeoutMs: number): boolean {
+  const deadline = performance.now() + timeoutMs;
+  Atomics.or(flag, WANT, 1 << id); // the holder hands the lock to a waiter when it lets go
+  try {
+    for (;;) {
+      const next = look(flag, id, deadline);
+      if (typeof next === 'boolean') return next;
+      Atomics.wait(flag, LOCK, next.holder, next.ms);
+    }
+  } finally {
+    giveUp(flag, id);
+  }
+}
+
+/** One look for a waiting `id`: taken (true), out of time (false), or what to wait on before the next look. */
+function look(flag: Int32Array, id: number, deadline: number): boolean | { holder: number; ms: number } {
+  if (tryLock(flag, id)) return true;
+  const holder = Atomics.load(flag, LOCK);
+  const left = deadline - performance.now();
+  if (left <= 0) return false;
+  // Free but handed to another waiter: look again when that one lets go (or soon, should it give up).
+  return { holder, ms: holder === 0 ? Math.min(left, 5) : left };
+}
+
 /** Take LOCK for `id` if it is free and not handed to another waiter. */
-export function tryLock(flag: Int32Array, id: number): boolean {
+function tryLock(flag: Int32Array, id: number): boolean {
   const next = Atomics.load(flag, NEXT);
   if (next !== 0 && next !== id) return false;
   if (Atomics.compareExchange(flag, LOCK, 0, id) !== 0) return false;
@@ -226,7 +252,7 @@ export function unlock(flag: Int32Array, id: number): void {
 }
 
 /** `id` waits no more: off WANT, and the lock it was handed goes to anyone. */
-export function giveUp(flag: Int32Array, id: number): void {
+function giveUp(flag: Int32Array, id: number): void {
   Atomics.and(flag, WANT, ~(1 << id));
   if (Atomics.compareExchange(flag, NEXT, id, 0) === id) Atomics.notify(flag, LOCK);
 }

@@ -1,5 +1,8 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
+/** better-sqlite3's statement, as much of it as we use: `busy` while iterating, `readonly` unless it writes. */
+type Statement = SqliteStatement & { busy?: boolean; readonly?: boolean };
+
 /**
  * kysely prepares every SQLite query afresh; preparing costs more than running most of our queries. This keeps
  * the prepared statements of the most recent distinct SQL texts (parameters are bound per run, so a statement
@@ -10,9 +13,6 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * committed in between, without waiting. `begin immediate` takes the write lock up front, waiting up to the busy
  * timeout for it, so our read-then-write transactions never fail that way.
  */
-/** better-sqlite3's statement, as much of it as we use: `busy` while iterating, `readonly` unless it writes. */
-type Statement = SqliteStatement & { busy?: boolean; readonly?: boolean };
-
 export function cachingStatements(db: SqliteDatabase & { prepare(sql: string): Statement }, max = 500) {
   const cache = new Map<string, Statement>();
   return {
