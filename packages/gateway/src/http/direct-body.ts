@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { streamGarbage } from './stream-garbage.js';
 
 /** Where a delivered body goes: an http.ServerResponse, or anything that writes, ends and signals drain. */
 export interface BodySink {
@@ -177,6 +178,7 @@ export class DirectBody {
       this.#end();
       return;
     }
+    streamGarbage.streamed(chunk.length);
     const sink = this.#sink;
     if (sink !== undefined && !sink.write(chunk)) {
       this.#controller?.pause();

@@ -1,11 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CredentialSource } from '../auth/credential.js';
 import type { Config } from '../config/load.js';
 import { AppError } from '../errors/app-error.js';
 import type { DirectBody } from '../http/direct-body.js';
 import type { UpstreamDispatchers } from '../http/safe-dispatcher.js';
+import { streamGarbage } from '../http/stream-garbage.js';
 import type { UpstreamClient } from '../http/upstream-client.js';
 import type { Store } from '../store/store.js';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './proxy-headers.js';
@@ -55,7 +56,7 @@ async function replayable(body: Readable | undefined, headers: IncomingHttpHeade
   if (body === undefined) return null;
   const declared = Number(headers['content-length']);
   if (!Number.isInteger(declared) || declared > REPLAYABLE_BODY_BYTES || headers['transfer-encoding'] !== undefined) {
-    return body;
+    return Readable.from(counted(body), { objectMode: false });
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -66,6 +67,14 @@ async function replayable(body: Readable | undefined, headers: IncomingHttpHeade
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, size);
+}
+
+/** A streamed request body, passed on chunk by chunk and counted so that its socket buffers are collected. */
+async function* counted(body: Readable): AsyncGenerator<Buffer> {
+  for await (const chunk of body) {
+    streamGarbage.streamed((chunk as Buffer).length);
+    yield chunk as Buffer;
+  }
 }
 
 export class ConnectionProxy {
