@@ -58,10 +58,14 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** The V8 flags `npm start` runs the gateway with (the `start` script of package.json). */
+/**
+ * The V8 flags `npm start` runs the gateway with (the `start` script of package.json), then those of
+ * BENCH_GATEWAY_FLAGS (command-line flags that NODE_OPTIONS refuses, e.g. `--trace-gc`; a later flag wins).
+ */
 export function gatewayFlags(): string[] {
   const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.split(' ').filter((a) => a.startsWith('--'));
+  const extra = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter((a) => a !== '');
+  return [...pkg.scripts.start.split(' ').filter((a) => a.startsWith('--')), ...extra];
 }
 
 /** The built gateway (packages/gateway/dist/main.js), as `npm start` runs it, with `env` over a clean environment. */
@@ -69,7 +73,8 @@ export async function startGateway(env: Record<string, string>): Promise<Child> 
   const port = await freePort();
   const child = spawn(process.execPath, [...gatewayFlags(), `${root}packages/gateway/dist/main.js`], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, SWITCHYARD_PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_GATEWAY_STDOUT=1 shows the gateway's standard output (its log, `--trace-gc`).
+    stdio: ['ignore', process.env.BENCH_GATEWAY_STDOUT === '1' ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

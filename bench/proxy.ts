@@ -15,8 +15,9 @@ import { streamThrough } from './proxy-stream.ts';
  * Then the gateway's RSS under load and the RSS a 100 MB body adds, streamed each way.
  *
  * Run with `npm run bench:proxy` (builds first). BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS,
- * BENCH_LOG_LEVEL (the gateway's SWITCHYARD_LOG_LEVEL, default warn) and BENCH_GATEWAY_NODE_OPTIONS (the
- * gateway's NODE_OPTIONS, e.g. V8 heap flags) adjust it.
+ * BENCH_LOG_LEVEL (the gateway's SWITCHYARD_LOG_LEVEL, default warn), BENCH_GATEWAY_NODE_OPTIONS (the
+ * gateway's NODE_OPTIONS), BENCH_GATEWAY_FLAGS (node flags after `npm start`'s, e.g. `--trace-gc`) and
+ * BENCH_GATEWAY_STDOUT=1 (the gateway's standard output shown) adjust it.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
