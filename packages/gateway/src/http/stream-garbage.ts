@@ -19,7 +19,7 @@ export class StreamGarbage {
   readonly #collect: NodeJS.GCFunction | undefined;
   readonly #everyBytes: number;
   #since = 0;
-  /** Young collections requested so far (for tests and metrics). */
+  /** Young collections requested so far (for tests). */
   collections = 0;
 
   constructor(collect: NodeJS.GCFunction | undefined, everyBytes = DEFAULT_EVERY_BYTES) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type GatewayProcess,
   type SharedDatabase,
@@ -125,4 +125,22 @@ describe('streaming through the proxy', () => {
     expect(seen?.headers['transfer-encoding']).toBe('chunked');
     expect(grew).toBeLessThan(MAX_GROWTH);
   }, 60_000);
+
+  it('a caller that leaves mid-upload breaks the vendor request off instead of ending it', async () => {
+    const before = { received: up.received.length, broken: up.broken };
+    const req = request(`${proxy}/rest/api/2/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${db.adminKey}` },
+    });
+    req.on('error', () => undefined);
+    // 4 MiB of a chunked body, then the caller goes away without the terminating chunk.
+    await writePattern(req, 4 * MB);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    req.destroy();
+    // The vendor sees its request break off; a truncated body that looked complete would be in `received`.
+    await vi.waitFor(() => expect(up.broken).toBe(before.broken + 1), { timeout: 5_000 });
+    expect(up.received).toHaveLength(before.received);
+    // And the gateway goes on serving.
+    expect((await send(`${proxy}/download/1024`, db.adminKey, 'GET')).bytes).toBe(1024);
+  }, 30_000);
 });

@@ -16,6 +16,8 @@ export interface ReceivedRequest {
 export interface ProxyUpstream {
   url: string;
   received: ReceivedRequest[];
+  /** Requests whose body broke off before its end (the sender went away): counted, never in `received`. */
+  readonly broken: number;
   /** Answer the next requests with this (status, headers, body) instead of the echo. */
   answerNext(answer: { status: number; headers?: Record<string, string | string[]>; body?: string }): void;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ const MYSELF = { key: 'alice', name: 'alice', displayName: 'Alice', emailAddress
  */
 export async function startProxyUpstream(): Promise<ProxyUpstream> {
   const received: ReceivedRequest[] = [];
+  let broken = 0;
   const canned: Array<{ status: number; headers?: Record<string, string | string[]>; body?: string }> = [];
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const hash = createHash('sha256');
@@ -90,13 +93,19 @@ export async function startProxyUpstream(): Promise<ProxyUpstream> {
     res.end(JSON.stringify(body));
   };
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => res.destroy(err));
+    handle(req, res).catch((err: Error) => {
+      if (!req.complete) broken++;
+      res.destroy(err);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    get broken() {
+      return broken;
+    },
     answerNext: (answer) => {
       canned.push(answer);
     },
