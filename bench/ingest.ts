@@ -3,7 +3,8 @@
 // 1. A bare fastify endpoint answering 200 (baseline) and the gateway on SQLite (no subscriptions) each take the
 //    same closed-loop load: signed captured payloads over `BENCH_CONNECTIONS` keep-alive connections for
 //    `BENCH_SECONDS`. Throughput and acknowledgement latency, and the gateway's throughput as a ratio of fastify's.
-// 2. The gateway at fixed rates (open loop; 5,000/s and 1,000/s unless BENCH_RATES says): ack latency p50/p99.
+// 2. The gateway and the bare endpoint at fixed rates (open loop; 5,000/s and 1,000/s unless BENCH_RATES says): ack
+//    latency p50/p99, the bare endpoint's showing what the load generator and the shared cores add by themselves.
 // 3. Delivery: a subscription to a local receiver; ingest→first attempt latency at a low rate, then delivery
 //    throughput while 10,000 events are ingested at 2,000/s, and for the backlog left when the ingest ends.
 
@@ -82,12 +83,28 @@ async function main() {
     const bare = await startChild(path.join(root, 'bench/ingest-bare.ts'), {});
     const next = shotOf;
     const baseline = await closedLoop(bare.url, next, { connections, seconds, warmup: 2 });
+    // The same open loops against the endpoint that does nothing: the latency the load generator and the shared
+    // cores add by themselves (a request counts from when it was due, so a late generator shows up here too).
+    const bareFixed = new Map<number, LoadResult>();
+    for (const [n, rate] of rates.entries()) {
+      bareFixed.set(
+        rate,
+        await openLoop(bare.url, (i) => next((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256 }),
+      );
+    }
     await bare.stop();
     console.log(`payloads: 13 captured Bitbucket Cloud/DC and Jira payloads, ${Math.round(bytes)} bytes on average`);
     console.log(`bare fastify (200, no work)  ${fmt(baseline)}`);
     console.log(`gateway ingest (SQLite)      ${fmt(gateway)}`);
     console.log(`ratio gateway / bare fastify ${(gateway.perSecond / baseline.perSecond).toFixed(2)}`);
-    for (const [rate, run] of fixed) console.log(`gateway at ${rate}/s (open)`.padEnd(29) + fmt(run));
+    for (const [rate, run] of fixed) {
+      console.log(`gateway at ${rate}/s (open)`.padEnd(32) + fmt(run));
+      const base = bareFixed.get(rate);
+      if (base !== undefined) {
+        console.log(`bare fastify at ${rate}/s (open)`.padEnd(32) + fmt(base));
+        console.log(`  p99 gateway / bare fastify at ${rate}/s: ${(run.p99 / base.p99).toFixed(2)}`);
+      }
+    }
     console.log('');
     await deliveryRun(dir());
   } finally {
