@@ -1,15 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { LeanPool, type Shot } from './http-load.ts';
 
-/** One request the load generator sends: a path, headers and a body. */
-export interface Shot {
-  path: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
+export type { Shot };
 
 export interface LoadResult {
   completed: number;
+  /** Requests answered, warm-up included. */
+  answered: number;
   failed: number;
   seconds: number;
   perSecond: number;
@@ -18,28 +16,74 @@ export interface LoadResult {
   max: number;
 }
 
-export function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-function summarize(latencies: number[], failed: number, seconds: number): LoadResult {
-  latencies.sort((a, b) => a - b);
-  return {
-    completed: latencies.length,
-    failed,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? Number.NaN,
-  };
+/** Latencies in a preallocated array: the generator allocates as little as it can while it measures. */
+class Latencies {
+  #values: Float64Array;
+  #count = 0;
+  failed = 0;
+  /** Answers of any kind, warm-up included. */
+  answered = 0;
+
+  constructor(expected: number) {
+    this.#values = new Float64Array(Math.max(1024, expected));
+  }
+
+  add(ms: number): void {
+    if (this.#count === this.#values.length) {
+      const grown = new Float64Array(this.#values.length * 2);
+      grown.set(this.#values);
+      this.#values = grown;
+    }
+    this.#values[this.#count++] = ms;
+  }
+
+  summarize(seconds: number): LoadResult {
+    const sorted = this.#values.subarray(0, this.#count).sort();
+    return {
+      completed: this.#count,
+      answered: this.answered,
+      failed: this.failed,
+      seconds,
+      perSecond: this.#count / seconds,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? Number.NaN,
+    };
+  }
 }
 
-async function send(pool: Pool, shot: Shot): Promise<number> {
-  const res = await pool.request({ method: 'POST', path: shot.path, headers: shot.headers, body: shot.body });
-  await res.body.dump();
-  return res.statusCode;
+/** The load generator's client: the lean one of http-load.ts, or undici with `BENCH_CLIENT=undici`. */
+export const clientName = process.env.BENCH_CLIENT === 'undici' ? 'undici Pool' : 'lean keep-alive client';
+
+interface Client {
+  /** Sends `shot`; `done` gets the status, or 0 if the request failed without one. */
+  send(shot: Shot, done: (status: number) => void): void;
+  close(): Promise<void>;
+}
+
+function client(origin: string, connections: number): Client {
+  if (process.env.BENCH_CLIENT !== 'undici') {
+    const pool = new LeanPool(origin, connections);
+    return { send: (shot, done) => pool.send(shot, done), close: async () => pool.close() };
+  }
+  const pool = new Pool(origin, { connections, pipelining: 1 });
+  return {
+    send: (shot, done) => {
+      pool
+        .request({ method: 'POST', path: shot.path, headers: shot.headers, body: shot.body })
+        .then(async (res) => {
+          await res.body.dump();
+          return res.statusCode;
+        })
+        .then(done, () => done(0));
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** Closed loop: `connections` clients send back to back for `seconds` (after `warmup` seconds not counted). */
@@ -48,26 +92,33 @@ export async function closedLoop(
   next: (i: number) => Shot,
   options: { connections: number; seconds: number; warmup: number },
 ): Promise<LoadResult> {
-  const pool = new Pool(origin, { connections: options.connections, pipelining: 1 });
-  const latencies: number[] = [];
-  let failed = 0;
+  const pool = client(origin, options.connections);
+  const latencies = new Latencies(options.seconds * 20_000);
   let i = 0;
   const start = performance.now();
   const measureFrom = start + options.warmup * 1000;
   const end = measureFrom + options.seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < end) {
+  await new Promise<void>((resolve) => {
+    let running = options.connections;
+    const loop = () => {
       const t0 = performance.now();
-      const status = await send(pool, next(i++)).catch(() => 0);
-      const t1 = performance.now();
-      if (t0 < measureFrom) continue;
-      if (status === 200) latencies.push(t1 - t0);
-      else failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: options.connections }, worker));
+      if (t0 >= end) {
+        if (--running === 0) resolve();
+        return;
+      }
+      pool.send(next(i++), (status) => {
+        latencies.answered++;
+        if (t0 >= measureFrom) {
+          if (status === 200) latencies.add(performance.now() - t0);
+          else latencies.failed++;
+        }
+        loop();
+      });
+    };
+    for (let c = 0; c < options.connections; c++) loop();
+  });
   await pool.close();
-  return summarize(latencies, failed, options.seconds);
+  return latencies.summarize(options.seconds);
 }
 
 /** Open loop: requests started at a fixed rate whatever the answers, so latency is not hidden by back-pressure. */
@@ -76,33 +127,31 @@ export async function openLoop(
   next: (i: number) => Shot,
   options: { rate: number; seconds: number; connections: number },
 ): Promise<LoadResult> {
-  const pool = new Pool(origin, { connections: options.connections, pipelining: 1 });
-  const latencies: number[] = [];
-  let failed = 0;
+  const pool = client(origin, options.connections);
   const total = Math.round(options.rate * options.seconds);
+  const latencies = new Latencies(total);
   const start = performance.now();
-  const pending: Promise<void>[] = [];
+  let answered = 0;
+  let allAnswered: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    allAnswered = resolve;
+  });
+  const answer = (from: number) => (status: number) => {
+    latencies.answered++;
+    if (status === 200) latencies.add(performance.now() - from);
+    else latencies.failed++;
+    if (++answered === total) allAnswered();
+  };
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / options.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     // Latency counts from when the request was due, so a late start (coordinated omission) is charged to it; a
     // request sent up to 1 ms early (timers are not finer) counts from when it was sent.
-    const from = Math.min(due, performance.now());
-    pending.push(
-      send(pool, next(i)).then(
-        (status) => {
-          if (status === 200) latencies.push(performance.now() - from);
-          else failed++;
-        },
-        () => {
-          failed++;
-        },
-      ),
-    );
+    pool.send(next(i), answer(Math.min(due, performance.now())));
   }
-  await Promise.all(pending);
+  if (total > 0) await finished;
   const seconds = (performance.now() - start) / 1000;
   await pool.close();
-  return summarize(latencies, failed, seconds);
+  return latencies.summarize(seconds);
 }

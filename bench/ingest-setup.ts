@@ -191,7 +191,9 @@ export async function startChild(
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  child.stdout?.resume(); // discard the rest (the gateway's JSON log lines)
+  // The rest (the gateway's JSON log lines, `--trace-gc`) is shown with BENCH_GATEWAY_STDOUT=1, else discarded.
+  if (process.env.BENCH_GATEWAY_STDOUT === '1') child.stdout?.pipe(process.stderr);
+  else child.stdout?.resume();
   return {
     url,
     process: child,

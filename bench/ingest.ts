@@ -8,12 +8,12 @@
 // 3. Delivery: a subscription to a local receiver; ingest→first attempt latency at a low rate, then delivery
 //    throughput while 10,000 events are ingested at 2,000/s, and for the backlog left when the ingest ends.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { closedLoop, type LoadResult, openLoop, percentile } from './ingest-load.ts';
+import { clientName, closedLoop, type LoadResult, openLoop, percentile } from './ingest-load.ts';
 import { prepareGateway, root, startChild } from './ingest-setup.ts';
 import { gatewayFlags } from './proxy-processes.ts';
 
@@ -29,7 +29,12 @@ const fmt = (r: LoadResult) =>
 async function gatewayRun(
   dataDir: string,
   extra: Record<string, string>,
-  body: (url: string, shot: (i: number) => import('./ingest-load.ts').Shot, adminKey: string) => Promise<void>,
+  body: (
+    url: string,
+    shot: (i: number) => import('./ingest-load.ts').Shot,
+    adminKey: string,
+    pid: number | undefined,
+  ) => Promise<void>,
 ) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const env = {
@@ -49,7 +54,7 @@ async function gatewayRun(
   const prepared = await prepareGateway(env);
   const gw = await startChild(MAIN, env, port, gatewayFlags());
   try {
-    await body(gw.url, prepared.shot, prepared.adminKey);
+    await body(gw.url, prepared.shot, prepared.adminKey, gw.process.pid);
   } finally {
     await gw.stop();
   }
@@ -59,7 +64,7 @@ async function gatewayRun(
 async function main() {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
   console.log(
-    `load: ${connections} connections, ${seconds} s measured after 2 s warm-up; gateway log level ${logLevel}\n`,
+    `load: ${connections} connections (${clientName}), ${seconds} s measured after 2 s warm-up; gateway log level ${logLevel}\n`,
   );
   const dirs: string[] = [];
   const dir = () => {
@@ -70,10 +75,13 @@ async function main() {
   try {
     let shotOf: ((i: number) => import('./ingest-load.ts').Shot) | undefined;
     let gateway: LoadResult | undefined;
+    let gatewayCpu: number | undefined;
     const fixed: Array<[number, LoadResult]> = [];
-    const bytes = await gatewayRun(dir(), {}, async (url, shot) => {
+    const bytes = await gatewayRun(dir(), {}, async (url, shot, _adminKey, pid) => {
       shotOf = shot;
-      gateway = await closedLoop(url, shot, { connections, seconds, warmup: 2 });
+      const measured = await withCpu(pid, () => closedLoop(url, shot, { connections, seconds, warmup: 2 }));
+      gateway = measured.result;
+      gatewayCpu = measured.cpuMs;
       for (const [n, rate] of rates.entries()) {
         const run = await openLoop(url, (i) => shot((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256 });
         fixed.push([rate, run]);
@@ -82,7 +90,10 @@ async function main() {
     if (shotOf === undefined || gateway === undefined) throw new Error('no gateway run');
     const bare = await startChild(path.join(root, 'bench/ingest-bare.ts'), {});
     const next = shotOf;
-    const baseline = await closedLoop(bare.url, next, { connections, seconds, warmup: 2 });
+    const bareMeasured = await withCpu(bare.process.pid, () =>
+      closedLoop(bare.url, next, { connections, seconds, warmup: 2 }),
+    );
+    const baseline = bareMeasured.result;
     // The same open loops against the endpoint that does nothing: the latency the load generator and the shared
     // cores add by themselves (a request counts from when it was due, so a late generator shows up here too).
     const bareFixed = new Map<number, LoadResult>();
@@ -96,6 +107,11 @@ async function main() {
     console.log(`payloads: 13 captured Bitbucket Cloud/DC and Jira payloads, ${Math.round(bytes)} bytes on average`);
     console.log(`bare fastify (200, no work)  ${fmt(baseline)}`);
     console.log(`gateway ingest (SQLite)      ${fmt(gateway)}`);
+    const perRequest = (cpuMs: number | undefined, r: LoadResult) =>
+      cpuMs === undefined ? 'n/a' : `${Math.round((cpuMs * 1000) / r.answered)} µs`;
+    console.log(
+      `CPU per request answered (all threads): gateway ${perRequest(gatewayCpu, gateway)}, bare fastify ${perRequest(bareMeasured.cpuMs, baseline)}`,
+    );
     console.log(`ratio gateway / bare fastify ${(gateway.perSecond / baseline.perSecond).toFixed(2)}`);
     for (const [rate, run] of fixed) {
       console.log(`gateway at ${rate}/s (open)`.padEnd(32) + fmt(run));
@@ -110,6 +126,27 @@ async function main() {
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/** A process's CPU time so far (user + system, all threads) in ms, from /proc; undefined where there is none. */
+function cpuTimeMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in ticks.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ: 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `load` and answers its result with the CPU time `pid` spent meanwhile. */
+async function withCpu<T>(pid: number | undefined, load: () => Promise<T>): Promise<{ result: T; cpuMs?: number }> {
+  const before = cpuTimeMs(pid);
+  const result = await load();
+  const after = cpuTimeMs(pid);
+  return before === undefined || after === undefined ? { result } : { result, cpuMs: after - before };
 }
 
 /** Delivery to a local receiver: ingest→first attempt latency at 200/s, then throughput under an ingest load. */

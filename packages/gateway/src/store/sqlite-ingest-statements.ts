@@ -1,0 +1,61 @@
+import type SQLite from 'better-sqlite3';
+import type { EventRow, SubscriptionRow } from './event-store.js';
+
+/** The columns of an event as lists show it (`raw` only on request). */
+export const EVENT_COLUMNS = [
+  'id',
+  'tenant_id',
+  'connection_id',
+  'hook_id',
+  'type',
+  'provider',
+  'dedupe_key',
+  'occurred_at',
+  'received_at',
+  'payload',
+  'vendor_event_key',
+] as const satisfies ReadonlyArray<keyof EventRow>;
+
+/** Every column of an event row, in the order the statement binds them. */
+const COLUMNS = [...EVENT_COLUMNS, 'raw'] as const;
+
+const SQL = `insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})
+  on conflict (hook_id, dedupe_key) do nothing returning id`;
+
+const statements = new WeakMap<SQLite.Database, SQLite.Statement<unknown[], string>>();
+
+/**
+ * The ingest path's insert on SQLite: one prepared statement run per row, instead of a multi-row INSERT built,
+ * compiled and prepared anew for every batch size. It must run inside a transaction on `db` (the caller's), so
+ * it joins that transaction. Answers the ids inserted; a duplicate (same hook and dedupe key) is skipped.
+ */
+export function insertEventsSqlite(db: SQLite.Database, rows: readonly EventRow[]): string[] {
+  let stmt = statements.get(db);
+  if (stmt === undefined) {
+    stmt = db.prepare<unknown[], string>(SQL).pluck();
+    statements.set(db, stmt);
+  }
+  const inserted: string[] = [];
+  for (const row of rows) {
+    const id = stmt.get(COLUMNS.map((column) => row[column]));
+    if (id !== undefined) inserted.push(id);
+  }
+  return inserted;
+}
+
+const ACTIVE_SUBSCRIPTIONS = "select * from subscriptions where tenant_id = ? and status = 'active'";
+const subscriptionStatements = new WeakMap<SQLite.Database, SQLite.Statement<[string], SubscriptionRow>>();
+
+/**
+ * The ingest path's read of a tenant's active subscriptions on SQLite, once per group commit: a prepared
+ * statement, instead of a query built and compiled anew each time. Like the insert, it runs inside the caller's
+ * transaction on `db`, so an event and the subscriptions it is delivered to are read and written together.
+ */
+export function activeSubscriptionsSqlite(db: SQLite.Database, tenantId: string): SubscriptionRow[] {
+  let stmt = subscriptionStatements.get(db);
+  if (stmt === undefined) {
+    stmt = db.prepare<[string], SubscriptionRow>(ACTIVE_SUBSCRIPTIONS);
+    subscriptionStatements.set(db, stmt);
+  }
+  return stmt.all(tenantId);
+}
