@@ -75,6 +75,22 @@ describe('the SQLite ingest thread', () => {
     expect(failure?.status === 'rejected' && String(failure.reason)).toMatch(/FOREIGN KEY/);
   });
 
+  it('answers each call of a burst sent in batches with its own outcome', async () => {
+    // 21 calls in one turn: posted as batches of 8, 8 and 5, a duplicate and a failure among them.
+    const first = job();
+    const bad = job({ hook: { ...job().hook, tenantId: 'ten_missing' } });
+    const burst = [first, ...Array.from({ length: 18 }, () => job()), { ...first }, bad];
+    const results = await Promise.allSettled(burst.map((j) => thread.store(j)));
+    const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value.status : 'failed'));
+    expect(outcomes).toEqual([...Array.from({ length: 19 }, () => 'accepted'), 'duplicate', 'failed']);
+    const ids = results.flatMap((r) =>
+      r.status === 'fulfilled' && r.value.status === 'accepted' ? r.value.event_ids : [],
+    );
+    expect(new Set(ids).size).toBe(19);
+    const stored = await Promise.all(ids.map((id) => t.runtime.store.events.getEvent(t.admin.tenant.id, id, false)));
+    expect(stored.every((e) => e !== undefined)).toBe(true);
+  });
+
   it('commits rows made elsewhere (polling) through write()', async () => {
     const id = `evt_thread_write_${Date.now()}`;
     const at = new Date().toISOString();

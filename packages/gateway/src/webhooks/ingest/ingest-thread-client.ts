@@ -19,11 +19,16 @@ export interface IngestThreadData {
   gate: SharedArrayBuffer;
 }
 
-export type ThreadRequest =
+export type ThreadCall =
   | { op: 'ingest'; seq: number; job: DeliveryJob }
   | { op: 'write'; seq: number; rows: EventRow[] }
-  | { op: 'drain'; seq: number }
-  | { op: 'close' };
+  | { op: 'drain'; seq: number };
+
+/** Calls travel in batches (see IngestThread.#post); `close` alone, after a drain. */
+export type ThreadRequest = { op: 'calls'; calls: ThreadCall[] } | { op: 'close' };
+
+/** Calls posted together at most: a burst of requests reaches the thread in a few messages, not one each. */
+const MAX_CALLS_PER_MESSAGE = 8;
 
 export type ThreadReply =
   | { op: 'done'; answers: Array<{ seq: number; value: unknown }> }
@@ -36,6 +41,13 @@ export type ThreadReply =
  * when the test runner loads this module from `src/` (a worker thread cannot load our TypeScript sources).
  */
 const ENTRY = new URL('../../../dist/webhooks/ingest/ingest-thread.js', import.meta.url);
+
+/** Calls made to one worker and not posted yet (IngestThread.#post). */
+interface Outbox {
+  worker: Worker;
+  calls: ThreadCall[];
+  transfer: ArrayBuffer[];
+}
 
 interface Pending {
   resolve(value: unknown): void;
@@ -66,6 +78,8 @@ export class IngestThread implements IngestSink, EventSink {
   readonly #pending = new Map<number, Pending>();
   #worker: Worker | undefined;
   #seq = 0;
+  /** Calls not posted yet, for the worker they were made to; posted when full, or once this turn's I/O is done. */
+  #outbox: Outbox | undefined;
 
   constructor(deps: IngestThreadDeps) {
     this.#deps = deps;
@@ -130,15 +144,42 @@ export class IngestThread implements IngestSink, EventSink {
     await exited;
   }
 
-  #call(request: Exclude<ThreadRequest, { op: 'close' }>, transfer: ArrayBuffer[] = []): Promise<unknown> {
+  #call(call: ThreadCall, transfer: ArrayBuffer[] = []): Promise<unknown> {
     this.start();
     const worker = this.#worker as Worker;
     const seq = ++this.#seq;
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) worker.ref();
       this.#pending.set(seq, { resolve, reject });
-      worker.postMessage({ ...request, seq }, transfer);
+      this.#post(worker, { ...call, seq }, transfer);
     });
+  }
+
+  /**
+   * Every message costs both threads a wake-up and an event dispatch, so calls go in batches: the requests that
+   * became readable in the same turn of the event loop leave together, at most MAX_CALLS_PER_MESSAGE at a time
+   * (a full batch leaves at once, so the thread starts on the first requests of a burst while this thread still
+   * verifies the rest).
+   */
+  #post(worker: Worker, call: ThreadCall, transfer: ArrayBuffer[]): void {
+    let outbox = this.#outbox;
+    if (outbox === undefined) {
+      outbox = { worker, calls: [], transfer: [] };
+      this.#outbox = outbox;
+      const posting = outbox;
+      setImmediate(() => this.#flush(posting));
+    }
+    outbox.calls.push(call);
+    outbox.transfer.push(...transfer);
+    if (outbox.calls.length >= MAX_CALLS_PER_MESSAGE) this.#flush(outbox);
+  }
+
+  #flush(outbox: Outbox): void {
+    if (this.#outbox !== outbox) return; // already posted
+    this.#outbox = undefined;
+    // A thread that died meanwhile has rejected these calls (#onExit); its successor must not run them.
+    if (outbox.worker !== this.#worker) return;
+    outbox.worker.postMessage({ op: 'calls', calls: outbox.calls } satisfies ThreadRequest, outbox.transfer);
   }
 
   #onReply(reply: ThreadReply): void {
@@ -167,6 +208,7 @@ export class IngestThread implements IngestSink, EventSink {
   #onExit(worker: Worker, code: number): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
+    this.#outbox = undefined; // its calls are pending, and rejected below
     this.#deps.db.gate = undefined;
     this.#autoCheckpoint(true);
     if (this.#pending.size === 0) return;

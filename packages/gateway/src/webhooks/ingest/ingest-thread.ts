@@ -4,7 +4,7 @@ import { openSqlite } from '../../store/connect.js';
 import { KyselyStore } from '../../store/kysely-store.js';
 import { SqliteCheckpointer } from '../../store/sqlite-checkpointer.js';
 import { EventWriter } from './event-writer.js';
-import type { IngestThreadData, ThreadReply, ThreadRequest } from './ingest-thread-client.js';
+import type { IngestThreadData, ThreadCall, ThreadReply, ThreadRequest } from './ingest-thread-client.js';
 import { storeDelivery } from './store-delivery.js';
 
 const port = parentPort;
@@ -72,16 +72,23 @@ async function answer(seq: number, work: () => Promise<unknown>): Promise<void> 
   }
 }
 
-port.on('message', (request: ThreadRequest) => {
-  switch (request.op) {
+function run(call: ThreadCall): void {
+  switch (call.op) {
     case 'ingest':
-      void answer(request.seq, () => storeDelivery(writer, request.job));
+      void answer(call.seq, () => storeDelivery(writer, call.job));
       return;
     case 'write':
-      void answer(request.seq, () => writer.write(request.rows));
+      void answer(call.seq, () => writer.write(call.rows));
       return;
     case 'drain':
-      void answer(request.seq, () => writer.drain());
+      void answer(call.seq, () => writer.drain());
+  }
+}
+
+port.on('message', (request: ThreadRequest) => {
+  switch (request.op) {
+    case 'calls':
+      for (const call of request.calls) run(call);
       return;
     case 'close':
       void writer
