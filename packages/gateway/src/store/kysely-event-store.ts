@@ -12,7 +12,7 @@ import type {
 } from './event-store.js';
 import { INSERT_CHUNK, KyselyDeliveryStore } from './kysely-delivery-store.js';
 import type { Database, HooksTable, SubscriptionsTable } from './schema.js';
-import { EVENT_COLUMNS, insertEventsSqlite } from './sqlite-event-insert.js';
+import { activeSubscriptionsSqlite, EVENT_COLUMNS, insertEventsSqlite } from './sqlite-ingest-statements.js';
 import type { PageRequest } from './store.js';
 
 export class KyselyEventStore extends KyselyDeliveryStore implements EventStore {
@@ -163,6 +163,10 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
   }
 
   activeSubscriptions(tenantId: string): Promise<SubscriptionRow[]> {
+    // As insertEvents: directly on the connection only inside a transaction, which holds it.
+    if (this.#sqlite !== undefined && this.q.isTransaction) {
+      return Promise.resolve(activeSubscriptionsSqlite(this.#sqlite, tenantId));
+    }
     return this.q
       .selectFrom('subscriptions')
       .selectAll()
