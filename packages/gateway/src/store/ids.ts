@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 const RANDOM_CHARS = 16;
 
 let lastTime = -1;
-let lastRandom: number[] = [];
+/** The random part of the last id, one base-32 digit per element. */
+const lastRandom = new Uint8Array(RANDOM_CHARS);
+/** Random bytes drawn a few kilobytes at a time: one draw per id costs more than the rest of the id. */
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
 
 function encodeTime(ms: number): string {
   let out = '';
@@ -17,21 +21,26 @@ function encodeTime(ms: number): string {
 }
 
 /** The random part; within one millisecond it is the previous one plus one, so ids stay in creation order. */
-function nextRandom(ms: number): number[] {
+function nextRandom(ms: number): string {
   if (ms === lastTime) {
-    const next = [...lastRandom];
-    for (let i = next.length - 1; i >= 0; i--) {
-      const digit = (next[i] ?? 0) + 1;
-      next[i] = digit % 32;
+    for (let i = RANDOM_CHARS - 1; i >= 0; i--) {
+      const digit = (lastRandom[i] ?? 0) + 1;
+      lastRandom[i] = digit % 32;
       if (digit < 32) break;
     }
-    lastRandom = next;
   } else {
     lastTime = ms;
-    lastRandom = [...randomBytes(RANDOM_CHARS)].map((b) => b & 31);
+    if (poolAt + RANDOM_CHARS > pool.length) {
+      randomFillSync(pool);
+      poolAt = 0;
+    }
+    for (let i = 0; i < RANDOM_CHARS; i++) lastRandom[i] = (pool[poolAt + i] ?? 0) & 31;
+    poolAt += RANDOM_CHARS;
     lastRandom[0] = (lastRandom[0] ?? 0) & 15; // head-room so increments within a millisecond never wrap
   }
-  return lastRandom;
+  let out = '';
+  for (let i = 0; i < RANDOM_CHARS; i++) out += ALPHABET[lastRandom[i] ?? 0];
+  return out;
 }
 
 /**
@@ -39,9 +48,7 @@ function nextRandom(ms: number): number[] {
  * process). Sorting ids sorts by creation, which keeps cursor pagination stable.
  */
 export function newId(prefix: string, now = Date.now()): string {
-  return `${prefix}_${encodeTime(now)}${nextRandom(now)
-    .map((d) => ALPHABET[d])
-    .join('')}`;
+  return `${prefix}_${encodeTime(now)}${nextRandom(now)}`;
 }
 
 /** The smallest id of `prefix` made at `ms` or later: a lower bound for "ids since this time". */

@@ -57,9 +57,19 @@ export function compact(entries: Record<string, string | number | null>): Record
 export function isoTime(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString();
   if (typeof value !== 'string' || value === '') return null;
-  const withColon = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  const ms = Date.parse(withColon);
+  const ms = Date.parse(colonOffset(value));
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/** `…-0700` → `…-07:00` (Date.parse wants the colon); anything else as it is. Every event has a few of these. */
+function colonOffset(value: string): string {
+  const n = value.length;
+  const sign = value.charCodeAt(n - 5);
+  if (n < 5 || (sign !== 43 && sign !== 45)) return value; // '+', '-'
+  for (let i = n - 4; i < n; i++) if (!isDigit(value.charCodeAt(i))) return value;
+  return `${value.slice(0, n - 2)}:${value.slice(n - 2)}`;
 }
 
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; message: string };
