@@ -1,4 +1,5 @@
 // The WAL checkpoint thread (see sqlite-checkpointer.ts): a worker_threads entry, never imported.
+import { closeSync, fdatasyncSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import {
@@ -51,6 +52,7 @@ function checkpoint(): void {
     passive();
     if (performance.now() - started < QUICK_PASS_MS) break;
   }
+  presync();
   if (holdWriters()) {
     try {
       passive();
@@ -61,6 +63,26 @@ function checkpoint(): void {
   // Writes that do not take the lock (another process) may keep the log from starting over. Far past the bound,
   // wait for them.
   if (log >= 4 * data.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+}
+
+/**
+ * Flush both files to disk while the writers still run. The held pass syncs the WAL before it copies and the
+ * database after, and on ext4 a sync may first have to wait for the journal to commit everything written since
+ * the last one: measured at 5,000 events/s, held passes took 20–38 ms when that wait fell inside the hold, and
+ * 0.3–8 ms with this sync before it. It adds syncs and takes none away, so it cannot weaken durability.
+ */
+function presync(): void {
+  for (const path of [`${data.file}-wal`, data.file]) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'r');
+      fdatasyncSync(fd);
+    } catch {
+      // No WAL file (nothing written yet) or a failed sync: the held pass's own syncs still decide.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
