@@ -1,8 +1,10 @@
 // The WAL checkpoint thread (see sqlite-checkpointer.ts): a worker_threads entry, never imported.
-import { closeSync, fdatasyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import {
+  CHECKPOINT_NICE_STEP,
   type CheckpointThreadData,
   DIRTY,
   IDLE,
@@ -13,6 +15,20 @@ import {
   waitForLock,
 } from './sqlite-checkpointer.js';
 
+/**
+ * Lowers this thread's priority by CHECKPOINT_NICE_STEP, not the process's: on Linux `setpriority` given a thread
+ * id applies to that thread only. Elsewhere (no /proc/thread-self) nothing changes.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + CHECKPOINT_NICE_STEP));
+  } catch {
+    // Not Linux, or not allowed: the thread runs at the process's priority.
+  }
+}
+
+lowerPriority();
 const data = workerData as CheckpointThreadData;
 const flag = new Int32Array(data.signal);
 const db = new SQLite(data.file, { timeout: data.busyTimeoutMs });

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { CHECKPOINT_NICE_STEP, SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 /** The WAL checkpoint thread (the built dist/ file) copying a writer's commits back into the database file. */
 describe('SqliteCheckpointer', () => {
@@ -63,6 +63,29 @@ describe('SqliteCheckpointer', () => {
     const before = w.size();
     await slow.close();
     expect(w.size()).toBeGreaterThanOrEqual(before + 1024 * 1024);
+  });
+
+  it.runIf(process.platform === 'linux')('runs its thread at a lower priority, and only that thread', async () => {
+    const w = writer();
+    const ckpt = new SqliteCheckpointer({ file: w.file, busyTimeoutMs: 1000 });
+    cleanup.push(() => ckpt.close());
+    // Thread names and nice values from /proc: the name is the Worker's (truncated to 15 characters).
+    const nice = (comm: string) =>
+      readdirSync('/proc/self/task').flatMap((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        // Fields after the name: state is the 1st, nice the 17th.
+        return name === comm ? [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] : [];
+      });
+    const processNice = getPriority();
+    const expected = Math.min(19, processNice + CHECKPOINT_NICE_STEP);
+    let seen: number[] = [];
+    for (let i = 0; i < 100 && !seen.includes(expected); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      seen = nice('switchyard-chec');
+    }
+    expect(seen).toContain(expected);
+    expect(getPriority()).toBe(processNice); // the process (and this thread) keep theirs
   });
 
   it('keeps the WAL bounded under a steady writer that takes the lock', async () => {
