@@ -37,8 +37,8 @@ export const STOP = 2;
  * How much lower the checkpoint thread's priority is than the process's (nice steps). Its copying competes for the
  * cores of a small machine with the threads that answer requests; a background thread at a lower priority (as
  * databases run their compaction threads) gets the CPU they leave. Its own work is mostly waiting on the disk, so
- * it keeps up. Measured at 5,000 events/s open loop on disk, two pairs of runs: p99 acknowledgement 16.7 / 26.2 ms
- * with the step, 35.8 / 49.6 ms without.
+ * it keeps up. Measured at 5,000 events/s open loop on disk, four pairs of runs (BENCHMARKS.md): the p99 was lower
+ * with the step in three and higher in one, with no change in closed-loop throughput; within the VM's noise.
  */
 export const CHECKPOINT_NICE_STEP = 5;
 
