@@ -84,8 +84,9 @@ function checkpoint(): void {
 /**
  * Flush both files to disk while the writers still run. The held pass syncs the WAL before it copies and the
  * database after, and on ext4 a sync may first have to wait for the journal to commit everything written since
- * the last one: measured at 5,000 events/s, held passes took 20–38 ms when that wait fell inside the hold, and
- * 0.3–8 ms with this sync before it. It adds syncs and takes none away, so it cannot weaken durability.
+ * the last one: measured at 3,500–5,000 events/s, the longest hold of a run took 13–38 ms when that wait fell
+ * inside the hold, and 5–8 ms with this sync before it. It adds syncs and takes none away, so it cannot weaken
+ * durability.
  */
 function presync(): void {
   for (const path of [`${data.file}-wal`, data.file]) {
