@@ -52,10 +52,6 @@ class Connection {
     this.socket.on('close', fail);
   }
 
-  get busy(): boolean {
-    return this.#done !== undefined;
-  }
-
   send(head: string, body: Buffer, done: Done): void {
     this.#done = done;
     this.#pending = undefined;
@@ -119,10 +115,6 @@ export class LeanPool {
     this.#port = Number(url.port);
     this.#hostHeader = url.host;
     this.#size = size;
-  }
-
-  request(shot: Shot): Promise<number> {
-    return new Promise((resolve) => this.send(shot, resolve));
   }
 
   send(shot: Shot, done: Done): void {

@@ -8,14 +8,14 @@
 // 3. Delivery: a subscription to a local receiver; ingest→first attempt latency at a low rate, then delivery
 //    throughput while 10,000 events are ingested at 2,000/s, and for the backlog left when the ingest ends.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientName, closedLoop, type LoadResult, openLoop, percentile } from './ingest-load.ts';
 import { prepareGateway, root, startChild } from './ingest-setup.ts';
-import { gatewayFlags } from './proxy-processes.ts';
+import { cpuMsOf, gatewayFlags } from './proxy-processes.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -128,24 +128,19 @@ async function main() {
   }
 }
 
-/** A process's CPU time so far (user + system, all threads) in ms, from /proc; undefined where there is none. */
-function cpuTimeMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in ticks.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ: 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs `load` and answers its result with the CPU time `pid` spent meanwhile. */
 async function withCpu<T>(pid: number | undefined, load: () => Promise<T>): Promise<{ result: T; cpuMs?: number }> {
-  const before = cpuTimeMs(pid);
+  // Where there is no /proc (not Linux), the result alone.
+  const cpu = () => {
+    try {
+      return pid === undefined ? undefined : cpuMsOf(pid);
+    } catch {
+      return undefined;
+    }
+  };
+  const before = cpu();
   const result = await load();
-  const after = cpuTimeMs(pid);
+  const after = cpu();
   return before === undefined || after === undefined ? { result } : { result, cpuMs: after - before };
 }
 
