@@ -22,7 +22,27 @@ const COLUMNS = [...EVENT_COLUMNS, 'raw'] as const;
 const SQL = `insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})
   on conflict (hook_id, dedupe_key) do nothing returning id`;
 
-const statements = new WeakMap<SQLite.Database, SQLite.Statement<unknown[], string>>();
+const ACTIVE_SUBSCRIPTIONS = "select * from subscriptions where tenant_id = ? and status = 'active'";
+
+/** The ingest path's statements, prepared once per connection. */
+interface IngestStatements {
+  insertEvent: SQLite.Statement<unknown[], string>;
+  activeSubscriptions: SQLite.Statement<[string], SubscriptionRow>;
+}
+
+const prepared = new WeakMap<SQLite.Database, IngestStatements>();
+
+function statements(db: SQLite.Database): IngestStatements {
+  let found = prepared.get(db);
+  if (found === undefined) {
+    found = {
+      insertEvent: db.prepare<unknown[], string>(SQL).pluck(),
+      activeSubscriptions: db.prepare<[string], SubscriptionRow>(ACTIVE_SUBSCRIPTIONS),
+    };
+    prepared.set(db, found);
+  }
+  return found;
+}
 
 /**
  * The ingest path's insert on SQLite: one prepared statement run per row, instead of a multi-row INSERT built,
@@ -30,11 +50,7 @@ const statements = new WeakMap<SQLite.Database, SQLite.Statement<unknown[], stri
  * it joins that transaction. Answers the ids inserted; a duplicate (same hook and dedupe key) is skipped.
  */
 export function insertEventsSqlite(db: SQLite.Database, rows: readonly EventRow[]): string[] {
-  let stmt = statements.get(db);
-  if (stmt === undefined) {
-    stmt = db.prepare<unknown[], string>(SQL).pluck();
-    statements.set(db, stmt);
-  }
+  const stmt = statements(db).insertEvent;
   const inserted: string[] = [];
   for (const row of rows) {
     const id = stmt.get(COLUMNS.map((column) => row[column]));
@@ -43,19 +59,11 @@ export function insertEventsSqlite(db: SQLite.Database, rows: readonly EventRow[
   return inserted;
 }
 
-const ACTIVE_SUBSCRIPTIONS = "select * from subscriptions where tenant_id = ? and status = 'active'";
-const subscriptionStatements = new WeakMap<SQLite.Database, SQLite.Statement<[string], SubscriptionRow>>();
-
 /**
  * The ingest path's read of a tenant's active subscriptions on SQLite, once per group commit: a prepared
  * statement, instead of a query built and compiled anew each time. Like the insert, it runs inside the caller's
  * transaction on `db`, so an event and the subscriptions it is delivered to are read and written together.
  */
 export function activeSubscriptionsSqlite(db: SQLite.Database, tenantId: string): SubscriptionRow[] {
-  let stmt = subscriptionStatements.get(db);
-  if (stmt === undefined) {
-    stmt = db.prepare<[string], SubscriptionRow>(ACTIVE_SUBSCRIPTIONS);
-    subscriptionStatements.set(db, stmt);
-  }
-  return stmt.all(tenantId);
+  return statements(db).activeSubscriptions.all(tenantId);
 }
