@@ -1,0 +1,224 @@
+// What storing one event costs on SQLite: `npm run bench:sqlite` (builds first). See BENCHMARKS.md.
+//
+// The ingest thread's storage work without the HTTP, the threads or the parsing around it: rows built from the
+// captured payloads by the gateway's own normalizers, inserted in batches of BENCH_BATCH in one transaction each
+// (WAL, synchronous = NORMAL, automatic checkpoints off, as the ingest thread runs), with a PASSIVE checkpoint every
+// 16 batches (BENCH_CHECKPOINT_EVERY) standing in for the checkpoint thread. Per event: the inserts, the commit
+// (both on the ingest thread, without fsync), the checkpoint's CPU time (and its wall time, with the fsyncs), each
+// a median of BENCH_ROUNDS rounds, and the CPU total as a ratio of the baseline measured in the same run: a table
+// with the same columns and no index, holding the envelope alone. BENCH_COMPACT=1 stores the bodies compact.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
+import { createLogger, createRuntime, loadConfig } from '../packages/gateway/dist/index.js';
+import { bootstrap } from '../packages/gateway/dist/services/bootstrap.js';
+import { EVENT_COLUMNS, insertEventsSqlite } from '../packages/gateway/dist/store/sqlite-ingest-statements.js';
+import { toEnvelope } from '../packages/gateway/dist/webhooks/envelope.js';
+import { webhookProviders } from '../packages/gateway/dist/webhooks/registry.js';
+import { root } from './ingest-setup.ts';
+
+const BATCH = Number(process.env.BENCH_BATCH ?? 16);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 32_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CHECKPOINT_EVERY = Number(process.env.BENCH_CHECKPOINT_EVERY ?? 16);
+const fixtures = path.resolve(root, '../shared/atlassian/webhooks');
+
+/** The captured payloads the ingest bench sends, with the headers their normalizers read. */
+const CAPTURES: Array<{ source: 'bitbucket-cloud' | 'bitbucket-dc' | 'jira-cloud'; file: string; key?: string }> = [
+  ...['pullrequest_created', 'pullrequest_updated', 'pullrequest_approved', 'pullrequest_fulfilled'].map((f) => ({
+    source: 'bitbucket-cloud' as const,
+    file: `bitbucket-cloud/${f}.json`,
+    key: f.replace('_', ':'),
+  })),
+  { source: 'bitbucket-cloud', file: 'bitbucket-cloud/repo_push.json', key: 'repo:push' },
+  { source: 'bitbucket-dc', file: 'bitbucket-server/pr_opened.json', key: 'pr:opened' },
+  { source: 'bitbucket-dc', file: 'bitbucket-server/repo_refs_changed.json', key: 'repo:refs_changed' },
+  { source: 'jira-cloud', file: 'jira-cloud/jira_issue_created.json' },
+  { source: 'jira-cloud', file: 'jira-cloud/comment_created.json' },
+];
+
+type Row = Record<string, string | null>;
+
+/** One template row per capture: the envelope the gateway would store, and the body as received. */
+function templates(tenantId: string): Row[] {
+  return CAPTURES.map((c) => {
+    const text = readFileSync(path.join(fixtures, c.file), 'utf8');
+    const raw = process.env.BENCH_COMPACT === '1' ? JSON.stringify(JSON.parse(text)) : text;
+    const headers = c.key === undefined ? {} : { 'x-event-key': c.key };
+    const draft = webhookProviders[c.source].normalize(JSON.parse(raw), headers)[0];
+    if (draft === undefined) throw new Error(`${c.file} gives no event`);
+    const receivedAt = new Date().toISOString();
+    const event = toEnvelope(draft, {
+      id: 'evt_x',
+      connectionId: 'con_bench',
+      provider: 'bitbucket-cloud',
+      receivedAt,
+    });
+    return {
+      tenant_id: tenantId,
+      connection_id: 'con_bench',
+      hook_id: 'hook_bench',
+      type: event.type,
+      provider: 'bitbucket-cloud',
+      occurred_at: event.occurred_at,
+      received_at: receivedAt,
+      payload: JSON.stringify(event),
+      raw,
+      vendor_event_key: event.vendor.event_key,
+    };
+  });
+}
+
+interface Variant {
+  name: string;
+  /** Runs inside the transaction: inserts `rows`. */
+  insert(db: SQLite.Database, rows: Row[]): void;
+  /** Prepares the table (the gateway's schema is there already). */
+  setup?(db: SQLite.Database): void;
+  raw: boolean;
+}
+
+/** The events table's columns but the raw body, as the gateway binds them. */
+const baselineColumns: readonly string[] = EVENT_COLUMNS;
+
+const VARIANTS: Variant[] = [
+  {
+    name: 'baseline: same columns, no index, envelope only',
+    raw: false,
+    setup: (db) => db.exec(`create table bare_events (${baselineColumns.map((c) => `${c} text`).join(', ')})`),
+    insert: (() => {
+      let stmt: SQLite.Statement<unknown[]> | undefined;
+      return (db: SQLite.Database, rows: Row[]) => {
+        stmt ??= db.prepare(`insert into bare_events values (${baselineColumns.map(() => '?').join(', ')})`);
+        for (const row of rows) stmt.run(baselineColumns.map((c) => row[c] ?? null));
+      };
+    })(),
+  },
+  {
+    name: "the gateway's insert (events table, raw body)",
+    raw: true,
+    insert: (db, rows) => void insertEventsSqlite(db, rows as never),
+  },
+  {
+    name: "the gateway's insert without the raw body",
+    raw: false,
+    insert: (db, rows) => void insertEventsSqlite(db, rows as never),
+  },
+  {
+    name: 'the same insert with `returning id` (before 2026-12-06)',
+    raw: true,
+    insert: (() => {
+      let stmt: SQLite.Statement<unknown[]> | undefined;
+      return (db: SQLite.Database, rows: Row[]) => {
+        stmt ??= db
+          .prepare(
+            `insert into events (${[...baselineColumns, 'raw'].join(', ')}) values (${[...baselineColumns, 'raw'].map(() => '?').join(', ')}) on conflict (hook_id, dedupe_key) do nothing returning id`,
+          )
+          .pluck();
+        for (const row of rows) stmt.get([...baselineColumns, 'raw'].map((c) => row[c] ?? null));
+      };
+    })(),
+  },
+];
+
+interface Costs {
+  insert: number;
+  commit: number;
+  /** CPU time: on the gateway the checkpoint thread's, off the request path but on the same cores. */
+  checkpoint: number;
+  /** Wall time, with the fsyncs. */
+  checkpointWall: number;
+}
+
+/** One round of one variant on a fresh copy of the gateway's schema: µs per event of each part. */
+async function round(variant: Variant): Promise<Costs> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-bench-sqlite-'));
+  try {
+    const config = loadConfig({ SWITCHYARD_DATA_DIR: dir });
+    if (config.database.kind !== 'sqlite') throw new Error('the bench needs the SQLite default');
+    const runtime = await createRuntime(config, createLogger('error'));
+    const admin = await bootstrap(runtime.store);
+    await runtime.close();
+    if (admin === undefined) throw new Error('the bench data dir is not empty');
+    const db = new SQLite(config.database.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('wal_autocheckpoint = 0');
+    variant.setup?.(db);
+    const rows = templates(admin.tenant.id).map((r) => (variant.raw ? r : { ...r, raw: null }));
+    const begin = db.prepare('begin immediate');
+    const commit = db.prepare('commit');
+    const run = Date.now().toString(36);
+    const costs: Costs = { insert: 0, commit: 0, checkpoint: 0, checkpointWall: 0 };
+    let n = 0;
+    for (let b = 0; b < EVENTS / BATCH; b++) {
+      // Ids as the gateway's sort by time; dedupe keys as vendors' delivery ids are random.
+      const batch = Array.from({ length: BATCH }, () => {
+        const i = n++;
+        const row = rows[i % rows.length] as Row;
+        return { ...row, id: `evt_${run}${String(i).padStart(10, '0')}`, dedupe_key: crypto.randomUUID() };
+      });
+      begin.run();
+      const t0 = performance.now();
+      variant.insert(db, batch);
+      const t1 = performance.now();
+      commit.run();
+      const t2 = performance.now();
+      costs.insert += t1 - t0;
+      costs.commit += t2 - t1;
+      if (b % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) {
+        const cpu = process.cpuUsage();
+        db.pragma('wal_checkpoint(PASSIVE)');
+        const used = process.cpuUsage(cpu);
+        costs.checkpoint += (used.user + used.system) / 1000;
+        costs.checkpointWall += performance.now() - t2;
+      }
+    }
+    db.close();
+    const perEvent = (ms: number) => (ms * 1000) / n;
+    return {
+      insert: perEvent(costs.insert),
+      commit: perEvent(costs.commit),
+      checkpoint: perEvent(costs.checkpoint),
+      checkpointWall: perEvent(costs.checkpointWall),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+/** CPU per event: the insert and commit run on the CPU throughout (no fsync at commit with synchronous = NORMAL). */
+const total = (c: Costs) => c.insert + c.commit + c.checkpoint;
+
+async function main() {
+  console.log(
+    `${EVENTS.toLocaleString('en')} events in batches of ${BATCH}, checkpoint every ${CHECKPOINT_EVERY} batches, median of ${ROUNDS} rounds; data in ${tmpdir()}; bodies ${process.env.BENCH_COMPACT === '1' ? 'compact' : 'as captured'}\n`,
+  );
+  // Rounds interleave the variants, so a slower stretch of the machine falls on all of them alike.
+  const results = new Map<Variant, Costs[]>(VARIANTS.map((v) => [v, []]));
+  for (let r = 0; r < ROUNDS; r++) for (const v of VARIANTS) results.get(v)?.push(await round(v));
+  const summary = VARIANTS.map((v) => {
+    const rounds = results.get(v) ?? [];
+    const c: Costs = {
+      insert: median(rounds.map((x) => x.insert)),
+      commit: median(rounds.map((x) => x.commit)),
+      checkpoint: median(rounds.map((x) => x.checkpoint)),
+      checkpointWall: median(rounds.map((x) => x.checkpointWall)),
+    };
+    return { v, c };
+  });
+  const base = summary[0]?.c;
+  if (base === undefined) throw new Error('no baseline');
+  for (const { v, c } of summary) {
+    console.log(
+      `${v.name.padEnd(58)} insert ${c.insert.toFixed(1).padStart(5)} µs, commit ${c.commit.toFixed(1).padStart(5)} µs, checkpoint ${c.checkpoint.toFixed(1).padStart(5)} µs CPU (${c.checkpointWall.toFixed(1)} µs wall) per event; total ${total(c).toFixed(1).padStart(5)} µs = ${(total(c) / total(base)).toFixed(2)}× baseline`,
+    );
+  }
+}
+
+await main();
