@@ -19,14 +19,17 @@ export const EVENT_COLUMNS = [
 /** Every column of an event row, in the order the statement binds them. */
 const COLUMNS = [...EVENT_COLUMNS, 'raw'] as const;
 
+// No RETURNING: SQLite collects a RETURNING statement's rows in a temporary table before it answers the first,
+// which cost ~2 µs of a ~14 µs insert (measured with bench/sqlite-insert.ts). The row's id is ours, so the change
+// count alone says whether it went in.
 const SQL = `insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})
-  on conflict (hook_id, dedupe_key) do nothing returning id`;
+  on conflict (hook_id, dedupe_key) do nothing`;
 
 const ACTIVE_SUBSCRIPTIONS = "select * from subscriptions where tenant_id = ? and status = 'active'";
 
 /** The ingest path's statements, prepared once per connection. */
 interface IngestStatements {
-  insertEvent: SQLite.Statement<unknown[], string>;
+  insertEvent: SQLite.Statement<unknown[]>;
   activeSubscriptions: SQLite.Statement<[string], SubscriptionRow>;
 }
 
@@ -36,7 +39,7 @@ function statements(db: SQLite.Database): IngestStatements {
   let found = prepared.get(db);
   if (found === undefined) {
     found = {
-      insertEvent: db.prepare<unknown[], string>(SQL).pluck(),
+      insertEvent: db.prepare<unknown[]>(SQL),
       activeSubscriptions: db.prepare<[string], SubscriptionRow>(ACTIVE_SUBSCRIPTIONS),
     };
     prepared.set(db, found);
@@ -53,8 +56,7 @@ export function insertEventsSqlite(db: SQLite.Database, rows: readonly EventRow[
   const stmt = statements(db).insertEvent;
   const inserted: string[] = [];
   for (const row of rows) {
-    const id = stmt.get(COLUMNS.map((column) => row[column]));
-    if (id !== undefined) inserted.push(id);
+    if (stmt.run(COLUMNS.map((column) => row[column])).changes === 1) inserted.push(row.id);
   }
   return inserted;
 }
