@@ -14,6 +14,12 @@ export interface LoadResult {
   p50: number;
   p99: number;
   max: number;
+  /**
+   * Open loop only: the slowest acknowledgement of the requests due in each 100 ms of the run (index 0 = the
+   * first 100 ms). A p99 above the bare endpoint's comes either from many short waits or from a few stalls, and
+   * this tells which: the windows a stall hits stand out.
+   */
+  slowestPer100ms?: Float64Array;
 }
 
 export function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -131,6 +137,7 @@ export async function openLoop(
   const total = Math.round(options.rate * options.seconds);
   const latencies = new Latencies(total);
   const start = performance.now();
+  const slowest = new Float64Array(Math.ceil(options.seconds * 10) + 1);
   let answered = 0;
   let allAnswered: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
@@ -138,8 +145,12 @@ export async function openLoop(
   });
   const answer = (from: number) => (status: number) => {
     latencies.answered++;
-    if (status === 200) latencies.add(performance.now() - from);
-    else latencies.failed++;
+    if (status === 200) {
+      const ms = performance.now() - from;
+      latencies.add(ms);
+      const window = Math.min(slowest.length - 1, Math.floor((from - start) / 100));
+      if (ms > (slowest[window] ?? 0)) slowest[window] = ms;
+    } else latencies.failed++;
     if (++answered === total) allAnswered();
   };
   for (let i = 0; i < total; i++) {
@@ -153,5 +164,5 @@ export async function openLoop(
   if (total > 0) await finished;
   const seconds = (performance.now() - start) / 1000;
   await pool.close();
-  return latencies.summarize(seconds);
+  return { ...latencies.summarize(seconds), slowestPer100ms: slowest };
 }

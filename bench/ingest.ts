@@ -5,6 +5,7 @@
 //    `BENCH_SECONDS`. Throughput and acknowledgement latency, and the gateway's throughput as a ratio of fastify's.
 // 2. The gateway and the bare endpoint at fixed rates (open loop; 5,000/s and 1,000/s unless BENCH_RATES says): ack
 //    latency p50/p99, the bare endpoint's showing what the load generator and the shared cores add by themselves.
+//    BENCH_TIMELINE=1 also prints, for each open loop, the 100 ms windows whose slowest ack took over 10 ms.
 // 3. Delivery: a subscription to a local receiver; ingest→first attempt latency at a low rate, then delivery
 //    throughput while 10,000 events are ingested at 2,000/s, and for the backlog left when the ingest ends.
 
@@ -115,6 +116,7 @@ async function main() {
     console.log(`ratio gateway / bare fastify ${(gateway.perSecond / baseline.perSecond).toFixed(2)}`);
     for (const [rate, run] of fixed) {
       console.log(`gateway at ${rate}/s (open)`.padEnd(32) + fmt(run));
+      if (process.env.BENCH_TIMELINE === '1') console.log(`  ${timeline(run)}`);
       const base = bareFixed.get(rate);
       if (base !== undefined) {
         console.log(`bare fastify at ${rate}/s (open)`.padEnd(32) + fmt(base));
@@ -126,6 +128,15 @@ async function main() {
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/** The 100 ms windows of an open loop whose slowest acknowledgement took over 10 ms: `2.3 s: 88 ms`, … */
+function timeline(run: LoadResult): string {
+  const slow: string[] = [];
+  for (const [i, ms] of (run.slowestPer100ms ?? []).entries()) {
+    if (ms > 10) slow.push(`${(i / 10).toFixed(1)} s: ${Math.round(ms)} ms`);
+  }
+  return `windows of 100 ms with an ack over 10 ms (${slow.length}): ${slow.join(', ') || 'none'}`;
 }
 
 /** Runs `load` and answers its result with the CPU time `pid` spent meanwhile. */
