@@ -136,7 +136,8 @@ function timeline(run: LoadResult): string {
   for (const [i, ms] of (run.slowestPer100ms ?? []).entries()) {
     if (ms > 10) slow.push(`${(i / 10).toFixed(1)} s: ${Math.round(ms)} ms`);
   }
-  return `windows of 100 ms with an ack over 10 ms (${slow.length}): ${slow.join(', ') || 'none'}`;
+  const shown = slow.length > 30 ? [...slow.slice(0, 30), `… ${slow.length - 30} more`] : slow;
+  return `windows of 100 ms with an ack over 10 ms (${slow.length}): ${shown.join(', ') || 'none'}`;
 }
 
 /** Runs `load` and answers its result with the CPU time `pid` spent meanwhile. */

@@ -72,6 +72,22 @@ function templates(tenantId: string): Row[] {
   });
 }
 
+/** A statement prepared once per connection (each round opens a connection of its own). */
+const preparedStatements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement<unknown[]>>>();
+function preparedOn(db: SQLite.Database, sql: string): SQLite.Statement<unknown[]> {
+  let byText = preparedStatements.get(db);
+  if (byText === undefined) {
+    byText = new Map();
+    preparedStatements.set(db, byText);
+  }
+  let stmt = byText.get(sql);
+  if (stmt === undefined) {
+    stmt = db.prepare<unknown[]>(sql);
+    byText.set(sql, stmt);
+  }
+  return stmt;
+}
+
 interface Variant {
   name: string;
   /** Runs inside the transaction: inserts `rows`. */
@@ -89,13 +105,10 @@ const VARIANTS: Variant[] = [
     name: 'baseline: same columns, no index, envelope only',
     raw: false,
     setup: (db) => db.exec(`create table bare_events (${baselineColumns.map((c) => `${c} text`).join(', ')})`),
-    insert: (() => {
-      let stmt: SQLite.Statement<unknown[]> | undefined;
-      return (db: SQLite.Database, rows: Row[]) => {
-        stmt ??= db.prepare(`insert into bare_events values (${baselineColumns.map(() => '?').join(', ')})`);
-        for (const row of rows) stmt.run(baselineColumns.map((c) => row[c] ?? null));
-      };
-    })(),
+    insert: (db, rows) => {
+      const stmt = preparedOn(db, `insert into bare_events values (${baselineColumns.map(() => '?').join(', ')})`);
+      for (const row of rows) stmt.run(baselineColumns.map((c) => row[c] ?? null));
+    },
   },
   {
     name: "the gateway's insert (events table, raw body)",
@@ -110,17 +123,14 @@ const VARIANTS: Variant[] = [
   {
     name: 'the same insert with `returning id` (before 2026-12-06)',
     raw: true,
-    insert: (() => {
-      let stmt: SQLite.Statement<unknown[]> | undefined;
-      return (db: SQLite.Database, rows: Row[]) => {
-        stmt ??= db
-          .prepare(
-            `insert into events (${[...baselineColumns, 'raw'].join(', ')}) values (${[...baselineColumns, 'raw'].map(() => '?').join(', ')}) on conflict (hook_id, dedupe_key) do nothing returning id`,
-          )
-          .pluck();
-        for (const row of rows) stmt.get([...baselineColumns, 'raw'].map((c) => row[c] ?? null));
-      };
-    })(),
+    insert: (db, rows) => {
+      const columns = [...baselineColumns, 'raw'];
+      const stmt = preparedOn(
+        db,
+        `insert into events (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict (hook_id, dedupe_key) do nothing returning id`,
+      );
+      for (const row of rows) stmt.get(columns.map((c) => row[c] ?? null));
+    },
   },
 ];
 
