@@ -9,11 +9,11 @@ import { hubSignature } from '../packages/gateway/dist/webhooks/verify-hmac.js';
 import type { Shot } from './ingest-load.ts';
 
 export const root = path.resolve(import.meta.dirname, '..');
-const fixtures = path.resolve(root, '../shared/atlassian/webhooks');
+export const fixtures = path.resolve(root, '../shared/atlassian/webhooks');
 const SECRET = 'bench-webhook-secret';
 
 /** The captured payloads, by the connection provider whose hook receives them, with their vendor headers. */
-const CAPTURES: Array<{ provider: string; file: string; key: string | null; idHeader: string }> = [
+export const CAPTURES: Array<{ provider: string; file: string; key: string | null; idHeader: string }> = [
   ...['pullrequest_created', 'pullrequest_updated', 'pullrequest_approved', 'pullrequest_fulfilled'].map((f) => ({
     provider: 'bitbucket-cloud',
     file: `bitbucket-cloud/${f}.json`,

@@ -12,57 +12,52 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { EventProvider } from '@switchyard/sdk';
 import SQLite from 'better-sqlite3';
 import { createLogger, createRuntime, loadConfig } from '../packages/gateway/dist/index.js';
 import { bootstrap } from '../packages/gateway/dist/services/bootstrap.js';
+import type { EventRow } from '../packages/gateway/dist/store/event-store.js';
 import { EVENT_COLUMNS, insertEventsSqlite } from '../packages/gateway/dist/store/sqlite-ingest-statements.js';
 import { toEnvelope } from '../packages/gateway/dist/webhooks/envelope.js';
 import { webhookProviders } from '../packages/gateway/dist/webhooks/registry.js';
-import { root } from './ingest-setup.ts';
+import type { WebhookSource } from '../packages/gateway/dist/webhooks/types.js';
+import { CAPTURES, fixtures } from './ingest-setup.ts';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 16);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 32_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CHECKPOINT_EVERY = Number(process.env.BENCH_CHECKPOINT_EVERY ?? 16);
-const fixtures = path.resolve(root, '../shared/atlassian/webhooks');
+/** The webhook source that receives each connection provider's deliveries (the ingest bench's hooks). */
+const SOURCE: Record<string, WebhookSource> = {
+  'bitbucket-cloud': 'bitbucket-cloud',
+  'bitbucket-dc': 'bitbucket-dc',
+  'atlassian-cloud': 'jira-cloud',
+};
 
-/** The captured payloads the ingest bench sends, with the headers their normalizers read. */
-const CAPTURES: Array<{ source: 'bitbucket-cloud' | 'bitbucket-dc' | 'jira-cloud'; file: string; key?: string }> = [
-  ...['pullrequest_created', 'pullrequest_updated', 'pullrequest_approved', 'pullrequest_fulfilled'].map((f) => ({
-    source: 'bitbucket-cloud' as const,
-    file: `bitbucket-cloud/${f}.json`,
-    key: f.replace('_', ':'),
-  })),
-  { source: 'bitbucket-cloud', file: 'bitbucket-cloud/repo_push.json', key: 'repo:push' },
-  { source: 'bitbucket-dc', file: 'bitbucket-server/pr_opened.json', key: 'pr:opened' },
-  { source: 'bitbucket-dc', file: 'bitbucket-server/repo_refs_changed.json', key: 'repo:refs_changed' },
-  { source: 'jira-cloud', file: 'jira-cloud/jira_issue_created.json' },
-  { source: 'jira-cloud', file: 'jira-cloud/comment_created.json' },
-];
+type Template = Omit<EventRow, 'id' | 'dedupe_key'>;
 
-type Row = Record<string, string | null>;
-
-/** One template row per capture: the envelope the gateway would store, and the body as received. */
-function templates(tenantId: string): Row[] {
+/**
+ * One template row per payload the ingest bench sends: the envelope the gateway would store, and the body as
+ * received.
+ */
+function templates(tenantId: string): Template[] {
   return CAPTURES.map((c) => {
     const text = readFileSync(path.join(fixtures, c.file), 'utf8');
     const raw = process.env.BENCH_COMPACT === '1' ? JSON.stringify(JSON.parse(text)) : text;
-    const headers = c.key === undefined ? {} : { 'x-event-key': c.key };
-    const draft = webhookProviders[c.source].normalize(JSON.parse(raw), headers)[0];
+    const source = SOURCE[c.provider];
+    if (source === undefined) throw new Error(`no webhook source for ${c.provider}`);
+    const headers = c.key === null ? {} : { 'x-event-key': c.key };
+    const draft = webhookProviders[source].normalize(JSON.parse(raw), headers)[0];
     if (draft === undefined) throw new Error(`${c.file} gives no event`);
     const receivedAt = new Date().toISOString();
-    const event = toEnvelope(draft, {
-      id: 'evt_x',
-      connectionId: 'con_bench',
-      provider: 'bitbucket-cloud',
-      receivedAt,
-    });
+    const provider = c.provider as EventProvider;
+    const event = toEnvelope(draft, { id: 'evt_x', connectionId: 'con_bench', provider, receivedAt });
     return {
       tenant_id: tenantId,
       connection_id: 'con_bench',
-      hook_id: 'hook_bench',
+      hook_id: `hook_${c.provider}`,
       type: event.type,
-      provider: 'bitbucket-cloud',
+      provider,
       occurred_at: event.occurred_at,
       received_at: receivedAt,
       payload: JSON.stringify(event),
@@ -91,45 +86,42 @@ function preparedOn(db: SQLite.Database, sql: string): SQLite.Statement<unknown[
 interface Variant {
   name: string;
   /** Runs inside the transaction: inserts `rows`. */
-  insert(db: SQLite.Database, rows: Row[]): void;
+  insert(db: SQLite.Database, rows: EventRow[]): void;
   /** Prepares the table (the gateway's schema is there already). */
   setup?(db: SQLite.Database): void;
   raw: boolean;
 }
 
-/** The events table's columns but the raw body, as the gateway binds them. */
-const baselineColumns: readonly string[] = EVENT_COLUMNS;
-
 const VARIANTS: Variant[] = [
   {
     name: 'baseline: same columns, no index, envelope only',
     raw: false,
-    setup: (db) => db.exec(`create table bare_events (${baselineColumns.map((c) => `${c} text`).join(', ')})`),
+    setup: (db) => db.exec(`create table bare_events (${EVENT_COLUMNS.map((c) => `${c} text`).join(', ')})`),
     insert: (db, rows) => {
-      const stmt = preparedOn(db, `insert into bare_events values (${baselineColumns.map(() => '?').join(', ')})`);
-      for (const row of rows) stmt.run(baselineColumns.map((c) => row[c] ?? null));
+      const stmt = preparedOn(db, `insert into bare_events values (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+      for (const row of rows) stmt.run(EVENT_COLUMNS.map((c) => row[c]));
     },
   },
   {
     name: "the gateway's insert (events table, raw body)",
     raw: true,
-    insert: (db, rows) => void insertEventsSqlite(db, rows as never),
+    insert: (db, rows) => void insertEventsSqlite(db, rows),
   },
   {
     name: "the gateway's insert without the raw body",
     raw: false,
-    insert: (db, rows) => void insertEventsSqlite(db, rows as never),
+    insert: (db, rows) => void insertEventsSqlite(db, rows),
   },
   {
-    name: 'the same insert with `returning id` (before 2026-12-06)',
+    name: 'the same insert with `returning id` (before 0f0382d)',
     raw: true,
     insert: (db, rows) => {
-      const columns = [...baselineColumns, 'raw'];
+      const columns = [...EVENT_COLUMNS, 'raw'] as const;
       const stmt = preparedOn(
         db,
         `insert into events (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict (hook_id, dedupe_key) do nothing returning id`,
       );
-      for (const row of rows) stmt.get(columns.map((c) => row[c] ?? null));
+      for (const row of rows) stmt.get(columns.map((c) => row[c]));
     },
   },
 ];
@@ -169,7 +161,7 @@ async function round(variant: Variant): Promise<Costs> {
       // Ids as the gateway's sort by time; dedupe keys as vendors' delivery ids are random.
       const batch = Array.from({ length: BATCH }, () => {
         const i = n++;
-        const row = rows[i % rows.length] as Row;
+        const row = rows[i % rows.length] as Template;
         return { ...row, id: `evt_${run}${String(i).padStart(10, '0')}`, dedupe_key: crypto.randomUUID() };
       });
       begin.run();
