@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
 import { type Kind, type TestEnv, testEnv } from '../test-support/harness.js';
 import { type Db, migrate, openDatabase } from './connect.js';
+import type { EventRow } from './event-store.js';
 import { newId, nowIso } from './ids.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrations } from './migrations/index.js';
@@ -132,6 +133,40 @@ describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
     expect(page).toHaveLength(1);
     const rest = await store.listSecretsNotWrappedBy('new', { limit: 10, after: page[0]?.id ?? '' });
     expect(rest).toHaveLength(1);
+  });
+
+  it('stores events once per hook and delivery id, in a transaction and outside one', async () => {
+    const tenant = tenantRow('events');
+    await store.insertTenant(tenant);
+    const eventRow = (hookId: string, dedupeKey: string): EventRow => ({
+      id: newId('evt'),
+      tenant_id: tenant.id,
+      connection_id: 'con_x',
+      hook_id: hookId,
+      type: 'push',
+      provider: 'bitbucket-cloud',
+      dedupe_key: dedupeKey,
+      occurred_at: nowIso(),
+      received_at: nowIso(),
+      payload: '{}',
+      raw: '{"push":{}}',
+      vendor_event_key: 'repo:push',
+    });
+    // In a transaction (on SQLite, the ingest path's prepared statement; it tells a duplicate by the change count).
+    const first = [eventRow('hook_a', 'd1'), eventRow('hook_a', 'd2'), eventRow('hook_b', 'd1')];
+    expect(await store.transaction((tx) => tx.events.insertEvents(first))).toEqual(first.map((r) => r.id));
+    const again = [eventRow('hook_a', 'd1'), eventRow('hook_a', 'd3')];
+    expect(await store.transaction((tx) => tx.events.insertEvents(again))).toEqual([again[1]?.id]);
+    // Outside one (kysely's multi-row insert).
+    const outside = [eventRow('hook_b', 'd1'), eventRow('hook_b', 'd2')];
+    expect(await store.events.insertEvents(outside)).toEqual([outside[1]?.id]);
+    // Only the delivery id's conflict is skipped: an event id used twice is an error, and rolls its batch back.
+    const clash = eventRow('hook_c', 'd1');
+    await expect(
+      store.transaction((tx) => tx.events.insertEvents([clash, { ...eventRow('hook_c', 'd2'), id: clash.id }])),
+    ).rejects.toThrow();
+    expect(await store.events.getEvent(tenant.id, clash.id, false)).toBeUndefined();
+    expect((await store.events.getEvent(tenant.id, first[0]?.id ?? '', true))?.raw).toBe('{"push":{}}');
   });
 
   it('deletes a tenant’s keys and secrets with the tenant (cascade)', async () => {
