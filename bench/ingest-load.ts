@@ -138,7 +138,6 @@ export async function openLoop(
   const latencies = new Latencies(total);
   const start = performance.now();
   const slowest = new Float64Array(Math.ceil(options.seconds * 10) + 1);
-  let answered = 0;
   let allAnswered: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
     allAnswered = resolve;
@@ -151,7 +150,7 @@ export async function openLoop(
       const window = Math.min(slowest.length - 1, Math.floor((from - start) / 100));
       if (ms > (slowest[window] ?? 0)) slowest[window] = ms;
     } else latencies.failed++;
-    if (++answered === total) allAnswered();
+    if (latencies.answered === total) allAnswered();
   };
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / options.rate;

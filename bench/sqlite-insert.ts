@@ -16,24 +16,18 @@ import type { EventProvider } from '@switchyard/sdk';
 import SQLite from 'better-sqlite3';
 import { createLogger, createRuntime, loadConfig } from '../packages/gateway/dist/index.js';
 import { bootstrap } from '../packages/gateway/dist/services/bootstrap.js';
+import { HOOK_SOURCES } from '../packages/gateway/dist/services/hooks.js';
 import type { EventRow } from '../packages/gateway/dist/store/event-store.js';
 import { EVENT_COLUMNS, insertEventsSqlite } from '../packages/gateway/dist/store/sqlite-ingest-statements.js';
+import { cachingStatements } from '../packages/gateway/dist/store/sqlite-statements.js';
 import { toEnvelope } from '../packages/gateway/dist/webhooks/envelope.js';
 import { webhookProviders } from '../packages/gateway/dist/webhooks/registry.js';
-import type { WebhookSource } from '../packages/gateway/dist/webhooks/types.js';
 import { CAPTURES, fixtures } from './ingest-setup.ts';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 16);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 32_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CHECKPOINT_EVERY = Number(process.env.BENCH_CHECKPOINT_EVERY ?? 16);
-/** The webhook source that receives each connection provider's deliveries (the ingest bench's hooks). */
-const SOURCE: Record<string, WebhookSource> = {
-  'bitbucket-cloud': 'bitbucket-cloud',
-  'bitbucket-dc': 'bitbucket-dc',
-  'atlassian-cloud': 'jira-cloud',
-};
-
 type Template = Omit<EventRow, 'id' | 'dedupe_key'>;
 
 /**
@@ -44,7 +38,7 @@ function templates(tenantId: string): Template[] {
   return CAPTURES.map((c) => {
     const text = readFileSync(path.join(fixtures, c.file), 'utf8');
     const raw = process.env.BENCH_COMPACT === '1' ? JSON.stringify(JSON.parse(text)) : text;
-    const source = SOURCE[c.provider];
+    const source = HOOK_SOURCES[c.provider];
     if (source === undefined) throw new Error(`no webhook source for ${c.provider}`);
     const headers = c.key === null ? {} : { 'x-event-key': c.key };
     const draft = webhookProviders[source].normalize(JSON.parse(raw), headers)[0];
@@ -67,26 +61,13 @@ function templates(tenantId: string): Template[] {
   });
 }
 
-/** A statement prepared once per connection (each round opens a connection of its own). */
-const preparedStatements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement<unknown[]>>>();
-function preparedOn(db: SQLite.Database, sql: string): SQLite.Statement<unknown[]> {
-  let byText = preparedStatements.get(db);
-  if (byText === undefined) {
-    byText = new Map();
-    preparedStatements.set(db, byText);
-  }
-  let stmt = byText.get(sql);
-  if (stmt === undefined) {
-    stmt = db.prepare<unknown[]>(sql);
-    byText.set(sql, stmt);
-  }
-  return stmt;
-}
+/** Prepared statements by SQL text, the gateway's own cache; one per round, as each round has its connection. */
+type Statements = ReturnType<typeof cachingStatements>;
 
 interface Variant {
   name: string;
   /** Runs inside the transaction: inserts `rows`. */
-  insert(db: SQLite.Database, rows: EventRow[]): void;
+  insert(db: SQLite.Database, rows: EventRow[], statements: Statements): void;
   /** Prepares the table (the gateway's schema is there already). */
   setup?(db: SQLite.Database): void;
   raw: boolean;
@@ -97,8 +78,8 @@ const VARIANTS: Variant[] = [
     name: 'baseline: same columns, no index, envelope only',
     raw: false,
     setup: (db) => db.exec(`create table bare_events (${EVENT_COLUMNS.map((c) => `${c} text`).join(', ')})`),
-    insert: (db, rows) => {
-      const stmt = preparedOn(db, `insert into bare_events values (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+    insert: (_db, rows, statements) => {
+      const stmt = statements.prepare(`insert into bare_events values (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
       for (const row of rows) stmt.run(EVENT_COLUMNS.map((c) => row[c]));
     },
   },
@@ -115,13 +96,12 @@ const VARIANTS: Variant[] = [
   {
     name: 'the same insert with `returning id` (before 0f0382d)',
     raw: true,
-    insert: (db, rows) => {
+    insert: (_db, rows, statements) => {
       const columns = [...EVENT_COLUMNS, 'raw'] as const;
-      const stmt = preparedOn(
-        db,
+      const stmt = statements.prepare(
         `insert into events (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict (hook_id, dedupe_key) do nothing returning id`,
       );
-      for (const row of rows) stmt.get(columns.map((c) => row[c]));
+      for (const row of rows) stmt.all(columns.map((c) => row[c]));
     },
   },
 ];
@@ -151,6 +131,7 @@ async function round(variant: Variant): Promise<Costs> {
     db.pragma('foreign_keys = ON');
     db.pragma('wal_autocheckpoint = 0');
     variant.setup?.(db);
+    const statements = cachingStatements(db);
     const rows = templates(admin.tenant.id).map((r) => (variant.raw ? r : { ...r, raw: null }));
     const begin = db.prepare('begin immediate');
     const commit = db.prepare('commit');
@@ -166,7 +147,7 @@ async function round(variant: Variant): Promise<Costs> {
       });
       begin.run();
       const t0 = performance.now();
-      variant.insert(db, batch);
+      variant.insert(db, batch, statements);
       const t1 = performance.now();
       commit.run();
       const t2 = performance.now();

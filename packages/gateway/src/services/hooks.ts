@@ -27,7 +27,7 @@ export interface HookDeps {
 }
 
 /** The webhook source of each provider's connections (Jira Data Center hooks are not supported yet). */
-const SOURCES: Record<string, WebhookSource> = {
+export const HOOK_SOURCES: Readonly<Record<string, WebhookSource>> = {
   'bitbucket-cloud': 'bitbucket-cloud',
   'bitbucket-dc': 'bitbucket-dc',
   'atlassian-cloud': 'jira-cloud',
@@ -37,7 +37,7 @@ const SOURCES: Record<string, WebhookSource> = {
 const generatedSecret = () => randomBytes(32).toString('base64url');
 
 function chooseSource(provider: string, asked: WebhookSource | undefined): WebhookSource {
-  const source = SOURCES[provider];
+  const source = HOOK_SOURCES[provider];
   if (source === undefined) {
     throw new AppError('VALIDATION', `Connections of ${provider} cannot receive webhooks through Switchyard yet.`);
   }
