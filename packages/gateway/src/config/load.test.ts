@@ -10,7 +10,12 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.port).toBe(3001);
     expect(config.dataDir).toBe('/srv/app/data');
-    expect(config.database).toEqual({ kind: 'sqlite', file: '/srv/app/data/switchyard.db', busyTimeoutMs: 5000 });
+    expect(config.database).toEqual({
+      kind: 'sqlite',
+      file: '/srv/app/data/switchyard.db',
+      busyTimeoutMs: 5000,
+      rawFiles: true,
+    });
     expect(config.embedded).toBe(true);
     expect(config.corsOrigins).toEqual([]);
   });

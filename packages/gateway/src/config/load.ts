@@ -6,7 +6,13 @@ import { type VariableName, variables } from './variables.js';
 type Parsed = { [K in VariableName]: z.output<(typeof variables)[K]['schema']> };
 
 export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string; busyTimeoutMs: number }
+  | {
+      kind: 'sqlite';
+      file: string;
+      busyTimeoutMs: number;
+      /** Keep raw webhook bodies in files next to the database (store/raw-files.ts); default true. */
+      rawFiles?: boolean;
+    }
   | { kind: 'postgres'; url: string; schema: string; poolMax: number };
 
 export interface Config
@@ -87,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           kind: 'sqlite',
           file: url ? path.resolve(cwd, url.slice('sqlite:'.length)) : path.join(dataDir, 'switchyard.db'),
           busyTimeoutMs: parsed.sqliteBusyTimeoutMs,
+          rawFiles: parsed.sqliteRawFiles,
         };
   return Object.freeze({
     ...parsed,

@@ -79,6 +79,7 @@ export const variables = {
   databasePoolMax: { env: 'DATABASE_POOL_MAX', default: '10', schema: int(1, 200) },
   sqliteBusyTimeoutMs: { env: 'SWITCHYARD_SQLITE_BUSY_TIMEOUT_MS', default: '5000', schema: int(0, 600000) },
   ingestThread: { env: 'SWITCHYARD_INGEST_THREAD', default: 'true', schema: bool },
+  sqliteRawFiles: { env: 'SWITCHYARD_SQLITE_RAW_FILES', default: 'true', schema: bool },
   masterKey: { env: 'SWITCHYARD_MASTER_KEY', default: '', schema: base64Key.optional() },
   previousMasterKeys: {
     env: 'SWITCHYARD_PREVIOUS_MASTER_KEYS',

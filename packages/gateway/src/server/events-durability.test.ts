@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { SwitchyardClient } from '@switchyard/sdk';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { hubSignature } from '../webhooks/verify-hmac.js';
 
 /**
  * A gateway child process on SQLite is killed with SIGKILL in the middle of an ingest load, then restarted on the
- * same data dir: every delivery that was answered 2xx must be in the event log.
+ * same data dir: every delivery that was answered 2xx must be in the event log, with its raw body.
  */
 describe('ingest durability across SIGKILL (SQLite, built gateway)', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-durability-'));
@@ -85,7 +86,14 @@ describe('ingest durability across SIGKILL (SQLite, built gateway)', () => {
     child = await startGatewayChild(env);
     const client = new SwitchyardClient({ baseUrl: child.url, apiKey: admin.adminKey.key });
     const stored = new Set<string>();
-    for await (const event of client.all((q) => client.events.list(q), 200)) stored.add(event.id);
+    // With the raw bodies, which live in files of their own next to the database (store/raw-files.ts).
+    const expected = JSON.parse(body.toString('utf8')) as unknown;
+    let wrongRaw = 0;
+    for await (const event of client.all((q) => client.events.list({ ...q, include: 'raw' }), 200)) {
+      stored.add(event.id);
+      if (acked.has(event.id) && !isDeepStrictEqual(event.raw, expected)) wrongRaw++;
+    }
+    expect(wrongRaw).toBe(0);
     const missing = [...acked].filter((id) => !stored.has(id));
     expect({ acknowledged: acked.size, missing: missing.length }).toEqual({ acknowledged: acked.size, missing: 0 });
     expect(stored.size).toBeGreaterThanOrEqual(acked.size);

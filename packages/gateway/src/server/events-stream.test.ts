@@ -86,6 +86,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('event stream (SSE) on %s', (kind) =
         received_at: at,
         payload,
         raw: null,
+        raw_ref: null,
         vendor_event_key: 'connection.deleted',
       },
     ]);

@@ -49,6 +49,7 @@ export async function emitConnectionEvent(
     received_at: at,
     payload: JSON.stringify(event),
     raw: null,
+    raw_ref: null,
     vendor_event_key: type,
   };
   await storeEvents(store, [row], at);

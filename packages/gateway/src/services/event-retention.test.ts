@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../http/clock.js';
 import type { EventRow } from '../store/event-store.js';
@@ -26,6 +28,15 @@ describe.each<Kind>(['sqlite', 'postgres'])('event retention (%s)', (kind) => {
       ).n,
     );
 
+  /** SQLite: the hours (`2026-12-06T04`) of the tenant's raw body files; none on PostgreSQL (bodies in rows). */
+  const rawHours = () => {
+    const dir = t.runtime.db.rawFiles?.dir;
+    if (dir === undefined) return [];
+    const names = readdirSync(path.join(dir, t.admin.tenant.id));
+    return [...new Set(names.map((n) => n.slice(0, 13)))].sort();
+  };
+  const hourOf = (ageDays: number) => new Date(nowMs - ageDays * DAY).toISOString().slice(0, 13);
+
   /** `n` events received `ageDays` ago, each with one (pending) delivery to the tenant's subscription. */
   async function seed(n: number, ageDays: number): Promise<string[]> {
     const ms = nowMs - ageDays * DAY;
@@ -41,7 +52,8 @@ describe.each<Kind>(['sqlite', 'postgres'])('event retention (%s)', (kind) => {
       occurred_at: at,
       received_at: at,
       payload: '{}',
-      raw: null,
+      raw: `{"age_days":${ageDays}}`,
+      raw_ref: null,
       vendor_event_key: 'repo:push',
     }));
     return (await storeEvents(t.runtime.store, rows, at)).inserted;
@@ -98,11 +110,14 @@ describe.each<Kind>(['sqlite', 'postgres'])('event retention (%s)', (kind) => {
   it('keeps everything when the retention is 0 days', async () => {
     expect(await retention({ days: 0 }).runOnce()).toBe(0);
     expect(await count('events')).toBe(237);
+    expect(rawHours()).toEqual(kind === 'sqlite' ? [hourOf(45), hourOf(40), hourOf(29)] : []);
   });
 
   it('stops after maxBatches, leaving the rest to the next run', async () => {
     expect(await retention({ maxBatches: 2 }).runOnce()).toBe(100);
     expect(await count('events')).toBe(137);
+    // The hour's other events still point into its file.
+    expect(rawHours()).toEqual(kind === 'sqlite' ? [hourOf(45), hourOf(40), hourOf(29)] : []);
   });
 
   it('deletes expired events with their deliveries and attempts, never one with a pending delivery', async () => {
@@ -112,11 +127,16 @@ describe.each<Kind>(['sqlite', 'postgres'])('event retention (%s)', (kind) => {
     expect(await count('deliveries')).toBe(7);
     expect(await count('delivery_attempts')).toBe(7);
     expect(await retention().runOnce()).toBe(0);
+    // The expired hour's body file went with its last event; the kept events' bodies are still there.
+    expect(rawHours()).toEqual(kind === 'sqlite' ? [hourOf(40), hourOf(29)] : []);
+    const kept = await t.runtime.store.events.getEvent(t.admin.tenant.id, oldPending[0] ?? '', true);
+    expect(kept?.raw).toBe('{"age_days":40}');
   });
 
   it('prunes a kept event once its delivery has finished', async () => {
     await settle(oldPending, 'dead');
     expect(await retention().runOnce()).toBe(3);
     expect((await q().selectFrom('events').select('id').execute()).map((r) => r.id).sort()).toEqual([...recent].sort());
+    expect(rawHours()).toEqual(kind === 'sqlite' ? [hourOf(29)] : []);
   });
 });

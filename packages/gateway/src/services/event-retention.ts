@@ -26,7 +26,7 @@ export const defaultRetentionOptions: Omit<RetentionOptions, 'days'> = {
 };
 
 export interface RetentionDeps {
-  db: Pick<Db, 'kysely'>;
+  db: Pick<Db, 'kysely' | 'rawFiles'>;
   logger: Logger;
   clock?: Clock;
 }
@@ -88,7 +88,30 @@ export class EventRetention {
       await this.#clock.sleep(this.#options.pauseMs);
     }
     if (deleted > 0) this.#deps.logger.info({ deleted, cutoff }, 'pruned old events');
+    if (!this.#stopping) await this.#pruneRawFiles(cutoff);
     return deleted;
+  }
+
+  /**
+   * SQLite: the raw body files (store/raw-files.ts) of the hours before the cutoff go once no event of theirs is
+   * left; an hour with an event kept for a pending delivery keeps its files until a later run.
+   */
+  async #pruneRawFiles(cutoff: string): Promise<void> {
+    const { rawFiles, kysely } = this.#deps.db;
+    if (rawFiles === undefined) return;
+    const files = await rawFiles.prune(cutoff, async (tenantId, from, to) => {
+      const left = await kysely
+        .selectFrom('events')
+        .select('id')
+        .where('received_at', '>=', from)
+        .where('received_at', '<', to)
+        .where('tenant_id', '=', tenantId)
+        .where('raw_ref', 'is not', null)
+        .limit(1)
+        .executeTakeFirst();
+      return left !== undefined;
+    });
+    if (files > 0) this.#deps.logger.info({ files, cutoff }, 'pruned raw body files');
   }
 
   async #deleteBatch(cutoff: string): Promise<number> {

@@ -6,6 +6,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
 import { migrationProvider } from './migrations/index.js';
+import { RawFiles } from './raw-files.js';
 import type { Database } from './schema.js';
 import { GatedSqliteDialect, type GateHolder } from './sqlite-dialect.js';
 import { cachingStatements } from './sqlite-statements.js';
@@ -30,6 +31,11 @@ export interface Db {
    * while the thread runs.
    */
   gate?: TransactionGate | undefined;
+  /**
+   * SQLite on a file: the files raw webhook bodies are kept in, next to the database (`<file>-raw/`), instead of
+   * in the events' rows; written to unless SWITCHYARD_SQLITE_RAW_FILES is off. This connection's own writer.
+   */
+  rawFiles?: RawFiles;
   /** PostgreSQL: the schema this gateway's tables live in. */
   schema?: string;
   destroy(): Promise<void>;
@@ -59,12 +65,19 @@ export function openSqlite(config: Extract<DatabaseConfig, { kind: 'sqlite' }>):
   const kysely = new Kysely<Database>({
     dialect: new GatedSqliteDialect({ database: statements }, holder, (text) => statements.prepare(text)),
   });
+  const rawFiles = database.memory
+    ? undefined
+    : new RawFiles(`${config.file}-raw`, { writes: config.rawFiles !== false });
   // The dialect reads `gate` from this object at each write: the Db is the holder.
   return Object.assign(holder, {
     kysely,
     dialect: 'sqlite' as const,
     sqlite: database,
-    destroy: () => kysely.destroy(),
+    ...(rawFiles === undefined ? {} : { rawFiles }),
+    destroy: async () => {
+      await rawFiles?.close();
+      await kysely.destroy();
+    },
   });
 }
 

@@ -21,8 +21,14 @@ export interface IngestHookRow extends HookRow {
   grant_id: string;
 }
 
-/** An event as lists show it: `raw` only when asked for. */
-export type StoredEvent = Omit<EventRow, 'raw'> & { raw?: string | null };
+/**
+ * An event to insert. On the ingest path it carries the body's bytes too (the same text as `raw`), so a store that
+ * keeps bodies in files of their own (SQLite, store/raw-files.ts) writes them without encoding the text again.
+ */
+export type NewEvent = EventRow & { rawBytes?: Uint8Array };
+
+/** An event as lists show it: `raw` only when asked for (read from its file when it is kept in one). */
+export type StoredEvent = Omit<EventRow, 'raw' | 'raw_ref'> & { raw?: string | null };
 
 export interface EventFilter {
   type?: string;
@@ -64,7 +70,7 @@ export interface EventStore {
   deleteHook(tenantId: string, id: string): Promise<boolean>;
 
   /** Insert events, skipping those whose (hook_id, dedupe_key) is already stored; answers the ids inserted. */
-  insertEvents(rows: EventRow[]): Promise<string[]>;
+  insertEvents(rows: NewEvent[]): Promise<string[]>;
   getEvent(tenantId: string, id: string, includeRaw: boolean): Promise<StoredEvent | undefined>;
   listEvents(tenantId: string, filter: EventFilter, page: PageRequest): Promise<StoredEvent[]>;
   /** Ids in (after, through], for event streams re-checking a recent window for late commits. */

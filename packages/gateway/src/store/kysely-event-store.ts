@@ -7,10 +7,12 @@ import type {
   EventStore,
   HookRow,
   IngestHookRow,
+  NewEvent,
   StoredEvent,
   SubscriptionRow,
 } from './event-store.js';
 import { INSERT_CHUNK, KyselyDeliveryStore } from './kysely-delivery-store.js';
+import type { RawFiles } from './raw-files.js';
 import type { Database, HooksTable, SubscriptionsTable } from './schema.js';
 import { activeSubscriptionsSqlite, EVENT_COLUMNS, insertEventsSqlite } from './sqlite-ingest-statements.js';
 import type { PageRequest } from './store.js';
@@ -18,10 +20,18 @@ import type { PageRequest } from './store.js';
 export class KyselyEventStore extends KyselyDeliveryStore implements EventStore {
   /** SQLite: the connection under `q`, for the ingest path's prepared insert. */
   readonly #sqlite: SQLite.Database | undefined;
+  /** SQLite on a file: where raw bodies are kept instead of the rows (store/raw-files.ts). */
+  readonly #rawFiles: RawFiles | undefined;
 
-  constructor(q: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite?: SQLite.Database) {
+  constructor(
+    q: Kysely<Database> | Transaction<Database>,
+    dialect: Dialect,
+    sqlite?: SQLite.Database,
+    rawFiles?: RawFiles,
+  ) {
     super(q, dialect);
     this.#sqlite = sqlite;
+    this.#rawFiles = rawFiles;
   }
 
   async insertHook(row: HookRow): Promise<void> {
@@ -70,7 +80,10 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
     return Number(res.numDeletedRows) === 1;
   }
 
-  async insertEvents(rows: EventRow[]): Promise<string[]> {
+  async insertEvents(events: NewEvent[]): Promise<string[]> {
+    // Bodies kept in files are appended before the rows that point at them are inserted, so no committed row ever
+    // points at bytes not yet written.
+    const rows = this.#rawFiles?.writes === true ? this.#rawFiles.place(events) : events.map(withoutBytes);
     // In a transaction on SQLite the connection is ours until it ends, so a statement run on it directly is part
     // of it; outside one it could land in another caller's transaction, so kysely (which queues) does the work.
     if (this.#sqlite !== undefined && this.q.isTransaction) return insertEventsSqlite(this.#sqlite, rows);
@@ -89,10 +102,12 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
 
   async getEvent(tenantId: string, id: string, includeRaw: boolean): Promise<StoredEvent | undefined> {
     const q = this.q.selectFrom('events').select(EVENT_COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id);
-    return includeRaw ? q.select('raw').executeTakeFirst() : q.executeTakeFirst();
+    if (!includeRaw) return q.executeTakeFirst();
+    const row = await q.select(['raw', 'raw_ref']).executeTakeFirst();
+    return row === undefined ? undefined : (await this.#withRaw([row]))[0];
   }
 
-  listEvents(tenantId: string, filter: EventFilter, page: PageRequest): Promise<StoredEvent[]> {
+  async listEvents(tenantId: string, filter: EventFilter, page: PageRequest): Promise<StoredEvent[]> {
     let q = this.q
       .selectFrom('events')
       .select(EVENT_COLUMNS)
@@ -103,7 +118,18 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
     if (filter.connectionId !== undefined) q = q.where('connection_id', '=', filter.connectionId);
     if (filter.since !== undefined) q = q.where('received_at', '>=', filter.since);
     if (page.after !== undefined) q = q.where('id', '>', page.after);
-    return filter.includeRaw === true ? q.select('raw').execute() : q.execute();
+    return filter.includeRaw === true ? this.#withRaw(await q.select(['raw', 'raw_ref']).execute()) : q.execute();
+  }
+
+  /** Rows with their raw bodies: from the row, or read from the file its `raw_ref` names. */
+  async #withRaw(rows: Array<StoredEvent & Pick<EventRow, 'raw' | 'raw_ref'>>): Promise<StoredEvent[]> {
+    return Promise.all(
+      rows.map(async ({ raw_ref, ...row }) => {
+        if (raw_ref === null) return row;
+        if (this.#rawFiles === undefined) throw new Error(`event ${row.id} keeps its body in a file, and none is open`);
+        return { ...row, raw: await this.#rawFiles.read(row.tenant_id, raw_ref) };
+      }),
+    );
   }
 
   async listEventIds(tenantId: string, after: string, through: string): Promise<string[]> {
@@ -192,4 +218,11 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
       .executeTakeFirst();
     return Number(res.numDeletedRows) === 1;
   }
+}
+
+/** A row as inserted where bodies stay in the rows: the bytes that came with it are the same text as `raw`. */
+function withoutBytes(event: NewEvent): EventRow {
+  if (event.rawBytes === undefined) return event;
+  const { rawBytes: _, ...row } = event;
+  return row;
 }

@@ -18,7 +18,7 @@ export class KyselyStore implements Store {
     this.#q = q;
     this.dialect = db.dialect;
     this.connections = new KyselyConnectionStore(q);
-    this.events = new KyselyEventStore(q, db.dialect, db.sqlite);
+    this.events = new KyselyEventStore(q, db.dialect, db.sqlite, db.rawFiles);
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -180,8 +180,13 @@ export interface EventsTable {
   received_at: string;
   /** The normalized event (SDK `SwitchyardEvent` without `raw`) as JSON. */
   payload: string;
-  /** The body as received, when there was one. */
+  /** The body as received, when there was one and it is kept in the row (always on PostgreSQL). */
   raw: string | null;
+  /**
+   * SQLite (migration 0006): where the body is kept instead, outside the database (`file:offset:length` in the
+   * tenant's raw body files, store/raw-files.ts); `raw` is then null.
+   */
+  raw_ref: string | null;
   vendor_event_key: string;
 }
 

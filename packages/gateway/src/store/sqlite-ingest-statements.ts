@@ -17,7 +17,7 @@ export const EVENT_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof EventRow>;
 
 /** Every column of an event row, in the order the statement binds them. */
-const COLUMNS = [...EVENT_COLUMNS, 'raw'] as const;
+const COLUMNS = [...EVENT_COLUMNS, 'raw', 'raw_ref'] as const;
 
 // No RETURNING: SQLite collects a RETURNING statement's rows in a temporary table before it answers the first,
 // which cost 3–4 µs of a ~20 µs insert (`npm run bench:sqlite`). The row's id is ours, so the change count alone

@@ -150,6 +150,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
       received_at: nowIso(),
       payload: '{}',
       raw: '{"push":{}}',
+      raw_ref: null,
       vendor_event_key: 'repo:push',
     });
     // In a transaction (on SQLite, the ingest path's prepared statement; it tells a duplicate by the change count).
@@ -167,6 +168,60 @@ describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
     ).rejects.toThrow();
     expect(await store.events.getEvent(tenant.id, clash.id, false)).toBeUndefined();
     expect((await store.events.getEvent(tenant.id, first[0]?.id ?? '', true))?.raw).toBe('{"push":{}}');
+  });
+
+  it('keeps raw bodies in files on SQLite and in the rows on PostgreSQL, and reads them back either way', async () => {
+    const tenant = tenantRow('raw-bodies');
+    await store.insertTenant(tenant);
+    const body = '{"pullrequest":{"title":"Grüße, café"}}';
+    const bytes = Buffer.from(body);
+    const eventRow = (dedupeKey: string, raw: string | null): EventRow => ({
+      id: newId('evt'),
+      tenant_id: tenant.id,
+      connection_id: 'con_x',
+      hook_id: 'hook_raw',
+      type: 'pull_request.opened',
+      provider: 'bitbucket-cloud',
+      dedupe_key: dedupeKey,
+      occurred_at: nowIso(),
+      received_at: nowIso(),
+      payload: '{}',
+      raw,
+      raw_ref: null,
+      vendor_event_key: 'pullrequest:created',
+    });
+    // Two events of one delivery share its bytes; one event has no body; one comes without its bytes.
+    const rows = [
+      { ...eventRow('r1', body), rawBytes: bytes },
+      { ...eventRow('r1#1', body), rawBytes: bytes },
+      eventRow('r2', null),
+      eventRow('r3', '{"text":"only"}'),
+    ];
+    const ids = rows.map((r) => r.id);
+    expect(await store.transaction((tx) => tx.events.insertEvents(rows.slice(0, 3)))).toEqual(ids.slice(0, 3));
+    expect(await store.events.insertEvents(rows.slice(3))).toEqual(ids.slice(3));
+    const stored = await db.kysely
+      .selectFrom('events')
+      .select(['id', 'raw', 'raw_ref'])
+      .where('tenant_id', '=', tenant.id)
+      .orderBy('id')
+      .execute();
+    if (kind === 'sqlite') {
+      expect(stored.map((r) => r.raw)).toEqual([null, null, null, null]);
+      const [a, b, none, c] = stored.map((r) => r.raw_ref);
+      expect(a).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}\.[0-9a-f]{12}\.raw:\d+:\d+$/);
+      expect(b).toBe(a); // written once
+      expect(none).toBeNull();
+      expect(c).not.toBe(a);
+    } else {
+      expect(stored.map((r) => r.raw)).toEqual([body, body, null, '{"text":"only"}']);
+      expect(stored.map((r) => r.raw_ref)).toEqual([null, null, null, null]);
+    }
+    const listed = await store.events.listEvents(tenant.id, { includeRaw: true }, { limit: 10 });
+    expect(listed.map((e) => e.raw)).toEqual([body, body, null, '{"text":"only"}']);
+    expect(listed.every((e) => !('raw_ref' in e))).toBe(true);
+    expect((await store.events.getEvent(tenant.id, ids[1] ?? '', true))?.raw).toBe(body);
+    expect(await store.events.getEvent(tenant.id, ids[1] ?? '', false)).not.toHaveProperty('raw');
   });
 
   it('deletes a tenant’s keys and secrets with the tenant (cascade)', async () => {

@@ -105,6 +105,7 @@ export function pageEventRow(tenantId: string, connectionId: string, hit: PageHi
     received_at: receivedAt,
     payload: JSON.stringify(event),
     raw: JSON.stringify(hit.raw),
+    raw_ref: null,
     vendor_event_key: key,
   };
 }

@@ -1,4 +1,4 @@
-import type { EventRow } from '../../store/event-store.js';
+import type { NewEvent } from '../../store/event-store.js';
 import { nowIso } from '../../store/ids.js';
 import type { Store } from '../../store/store.js';
 import type { Committed } from '../notifier.js';
@@ -7,7 +7,7 @@ import { storeEvents } from './plan-deliveries.js';
 /** Where event rows are committed: this class in-process, or the SQLite ingest thread (ingest-thread-client.ts). */
 export interface EventSink {
   /** Store the events (skipping duplicates) and their deliveries; resolves with the ids stored, after the commit. */
-  write(rows: EventRow[]): Promise<string[]>;
+  write(rows: NewEvent[]): Promise<string[]>;
   /** Resolves once everything queued so far is committed (or failed). */
   drain(): Promise<void>;
 }
@@ -20,7 +20,7 @@ export interface EventWriterDeps {
 }
 
 interface Pending {
-  rows: EventRow[];
+  rows: NewEvent[];
   resolve(ids: string[]): void;
   reject(err: unknown): void;
 }
@@ -60,7 +60,7 @@ export class EventWriter implements EventSink {
     this.#concurrency = options.concurrency ?? (store.dialect === 'sqlite' ? 1 : 4);
   }
 
-  write(rows: EventRow[]): Promise<string[]> {
+  write(rows: NewEvent[]): Promise<string[]> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ rows, resolve, reject });
       this.#schedule();

@@ -106,6 +106,7 @@ describe('the SQLite ingest thread', () => {
       received_at: at,
       payload: '{}',
       raw: null,
+      raw_ref: null,
       vendor_event_key: 'page_created',
     };
     expect(await thread.write([row])).toEqual([id]);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Db } from '../../store/connect.js';
-import type { EventRow } from '../../store/event-store.js';
+import type { NewEvent } from '../../store/event-store.js';
 import { WRITERS, WriteGate } from '../../store/sqlite-checkpointer.js';
 import type { Committed, EventNotifier } from '../notifier.js';
 import type { EventSink } from './event-writer.js';
@@ -15,13 +15,15 @@ export interface IngestThreadData {
   busyTimeoutMs: number;
   /** How often the thread checkpoints the WAL for the main thread's commits (its own trigger SQLite's). */
   checkpointMs: number;
+  /** Whether raw bodies go to files of their own (SWITCHYARD_SQLITE_RAW_FILES), as on the main thread's connection. */
+  rawFiles: boolean;
   /** The writers' lock shared by the main thread, the ingest thread and its checkpoint thread (WriteGate). */
   gate: SharedArrayBuffer;
 }
 
 export type ThreadCall =
   | { op: 'ingest'; seq: number; job: DeliveryJob }
-  | { op: 'write'; seq: number; rows: EventRow[] }
+  | { op: 'write'; seq: number; rows: NewEvent[] }
   | { op: 'drain'; seq: number };
 
 /** Calls travel in batches (see IngestThread.#post); `close` alone, after a drain. */
@@ -101,6 +103,7 @@ export class IngestThread implements IngestSink, EventSink {
       file: this.#deps.file,
       busyTimeoutMs: this.#deps.busyTimeoutMs,
       checkpointMs: this.#deps.checkpointMs ?? 1000,
+      rawFiles: this.#deps.db.rawFiles?.writes === true,
       gate,
     };
     const worker = new Worker(ENTRY, { workerData, name: 'switchyard-ingest' });
@@ -125,7 +128,7 @@ export class IngestThread implements IngestSink, EventSink {
     return this.#call({ op: 'ingest', seq: 0, job: { ...job, body } }, [body.buffer]) as Promise<StoreOutcome>;
   }
 
-  write(rows: EventRow[]): Promise<string[]> {
+  write(rows: NewEvent[]): Promise<string[]> {
     return this.#call({ op: 'write', seq: 0, rows }) as Promise<string[]>;
   }
 

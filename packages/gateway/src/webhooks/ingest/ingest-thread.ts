@@ -10,7 +10,12 @@ import { storeDelivery } from './store-delivery.js';
 const port = parentPort;
 if (port === null) throw new Error('ingest-thread.js runs as a worker thread');
 const data = workerData as IngestThreadData;
-const db = openSqlite({ kind: 'sqlite', file: data.file, busyTimeoutMs: data.busyTimeoutMs });
+const db = openSqlite({
+  kind: 'sqlite',
+  file: data.file,
+  busyTimeoutMs: data.busyTimeoutMs,
+  rawFiles: data.rawFiles,
+});
 const store = new KyselyStore(db);
 const send = (reply: ThreadReply) => port.postMessage(reply);
 // Commits here only append to the WAL; copying it back into the database (and the fsyncs) runs on a thread of

@@ -1,4 +1,4 @@
-import type { DeliveryRow, EventRow, SubscriptionRow } from '../../store/event-store.js';
+import type { DeliveryRow, EventRow, NewEvent, SubscriptionRow } from '../../store/event-store.js';
 import { newId } from '../../store/ids.js';
 import type { Store } from '../../store/store.js';
 
@@ -70,7 +70,7 @@ export interface StoredEvents {
 }
 
 /** Store events and their deliveries in one transaction. */
-export function storeEvents(store: Store, events: EventRow[], at: string): Promise<StoredEvents> {
+export function storeEvents(store: Store, events: NewEvent[], at: string): Promise<StoredEvents> {
   return store.transaction(async (tx) => {
     const inserted = await tx.events.insertEvents(events);
     if (inserted.length === 0) return { inserted, deliveries: 0 };

@@ -1,5 +1,5 @@
 import type { EventProvider } from '@switchyard/sdk';
-import type { EventRow } from '../../store/event-store.js';
+import type { NewEvent } from '../../store/event-store.js';
 import { newId } from '../../store/ids.js';
 import { toEnvelope } from '../envelope.js';
 import { parseJsonText } from '../json.js';
@@ -46,7 +46,7 @@ export async function storeDelivery(writer: EventSink, job: DeliveryJob): Promis
   return stored.length === 0 ? { status: 'duplicate' } : { status: 'accepted', event_ids: stored };
 }
 
-function toRows(job: DeliveryJob, drafts: EventDraft[], raw: string): EventRow[] {
+function toRows(job: DeliveryJob, drafts: EventDraft[], raw: string): NewEvent[] {
   const { hook, receivedAtMs } = job;
   const receivedAt = new Date(receivedAtMs).toISOString();
   return drafts.map((draft, index) => {
@@ -65,6 +65,9 @@ function toRows(job: DeliveryJob, drafts: EventDraft[], raw: string): EventRow[]
       received_at: receivedAt,
       payload: JSON.stringify(event),
       raw,
+      raw_ref: null,
+      // The bytes the text was decoded from, for a store that writes bodies to files (store/raw-files.ts).
+      rawBytes: job.body,
       vendor_event_key: event.vendor.event_key,
     };
   });

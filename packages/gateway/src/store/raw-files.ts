@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto';
+import { close as closeAsync, fdatasync, fstatSync, mkdirSync, openSync, writevSync } from 'node:fs';
+import { open, readdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { EventRow, NewEvent } from './event-store.js';
+
+/** `2026-12-06T04`: the hour of a `received_at`, which names the file its body goes to. */
+const HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
+/** `<hour>.<writer>.raw`, the only names this class reads or deletes. */
+const FILE = /^(\d{4}-\d{2}-\d{2}T\d{2})\.[0-9a-f]{12}\.raw$/;
+/** A reference as stored in `events.raw_ref`: `<file>:<offset>:<length>`. */
+const REF = /^(\d{4}-\d{2}-\d{2}T\d{2}\.[0-9a-f]{12}\.raw):(\d+):(\d+)$/;
+/** Tenant ids are ours (`ten_…`); anything else is refused rather than turned into a path. */
+const TENANT = /^[A-Za-z0-9_-]{1,128}$/;
+const HOUR_MS = 3_600_000;
+
+export interface RawFilesOptions {
+  /** Whether `place` is used (SWITCHYARD_SQLITE_RAW_FILES); off, the files are only read and pruned. Default true. */
+  writes?: boolean;
+  /** How often bodies appended since the last sync are flushed to disk (`fdatasync`). Default 1,000 ms. */
+  syncIntervalMs?: number;
+  /** Files kept open for appending at most (least recently used closed first). Default 64. */
+  maxOpen?: number;
+}
+
+interface OpenFile {
+  key: string;
+  fd: number;
+  /** Where the next append lands: this writer is the file's only one. */
+  size: number;
+  dirty: boolean;
+  /** An asynchronous fdatasync is in flight; the fd is closed after it if `retired`. */
+  syncing: boolean;
+  retired: boolean;
+}
+
+function tenantDir(tenantId: string): string {
+  if (!TENANT.test(tenantId)) throw new Error(`tenant id ${JSON.stringify(tenantId)} cannot name a directory`);
+  return tenantId;
+}
+
+/**
+ * Raw webhook bodies of the SQLite event log, kept out of the database: appended to files of their own
+ * (`<dir>/<tenant>/<hour>.<writer>.raw`), with only a reference (`file:offset:length`) in the event's row.
+ *
+ * Why: a body stored in SQLite is written twice (into the WAL at commit, then into the database file by the
+ * checkpoint), through the WAL's 4 KB frames, one after another. Appended here it is written once, with one
+ * `writev` per tenant and hour for a whole group commit. `npm run bench:sqlite` measures the difference.
+ *
+ * Durability follows SQLite's `synchronous = NORMAL`, which the gateway runs with: the bytes are written (to the
+ * page cache) before the transaction that references them commits, so a crash of the process never leaves a row
+ * without its body; bodies written since the last sync (at most `syncIntervalMs` ago) can be lost with the machine,
+ * as the WAL's last commits can. A reference whose bytes are missing reads as null.
+ *
+ * Each instance (one per SQLite connection: the main thread's, the ingest thread's) appends only to files named
+ * with its own random writer id, so no two writers share a file and offsets need no lock. Bodies of rows never
+ * committed (a duplicate delivery, a failed transaction) stay in their file as unreferenced bytes until the file
+ * is pruned with its hour.
+ */
+export class RawFiles {
+  readonly dir: string;
+  readonly writes: boolean;
+  readonly #writer = randomBytes(6).toString('hex');
+  readonly #open = new Map<string, OpenFile>();
+  readonly #maxOpen: number;
+  readonly #timer: NodeJS.Timeout;
+  #inFlight = 0;
+  #settled: Array<() => void> = [];
+  #closed = false;
+
+  constructor(dir: string, options: RawFilesOptions = {}) {
+    this.dir = dir;
+    this.writes = options.writes ?? true;
+    this.#maxOpen = options.maxOpen ?? 64;
+    this.#timer = setInterval(() => this.#syncAll(), options.syncIntervalMs ?? 1_000);
+    this.#timer.unref();
+  }
+
+  /**
+   * Append the bodies of `rows` and answer the rows to insert: each with `raw` null and `raw_ref` naming its
+   * bytes. Rows of one delivery share its body, written once. A row without a body, or already placed, is
+   * answered as it is. Throws if a write fails (the caller's transaction then fails with it).
+   */
+  place(rows: readonly NewEvent[]): EventRow[] {
+    if (this.#closed || !this.writes) throw new Error('raw body files are closed, or not written to');
+    const out: EventRow[] = new Array(rows.length);
+    // Per file: the bodies to append, and for each row where its body will land.
+    const groups = new Map<string, { tenant: string; chunks: Uint8Array[]; bytes: number }>();
+    const placed = new Map<Uint8Array | string, { key: string; offset: number; length: number }>();
+    const pending: Array<{ index: number; body: Uint8Array | string }> = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as NewEvent;
+      const { rawBytes, ...plain } = row;
+      out[i] = plain;
+      if (row.raw === null || row.raw_ref !== null) continue;
+      const body = rawBytes ?? row.raw;
+      pending.push({ index: i, body });
+      if (placed.has(body)) continue;
+      const hour = row.received_at.slice(0, 13);
+      if (!HOUR.test(hour)) throw new Error(`received_at ${row.received_at} is not an ISO time`);
+      const key = `${tenantDir(row.tenant_id)}/${hour}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { tenant: row.tenant_id, chunks: [], bytes: 0 };
+        groups.set(key, group);
+      }
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      placed.set(body, { key, offset: group.bytes, length: bytes.byteLength });
+      group.chunks.push(bytes);
+      group.bytes += bytes.byteLength;
+    }
+    if (pending.length === 0) return out;
+    // Per file: its name in a reference, and the offset its group starts at.
+    const base = new Map<string, { name: string; start: number }>();
+    for (const [key, group] of groups) {
+      const file = this.#file(key, group.tenant);
+      const start = file.size;
+      let written: number;
+      try {
+        written = writev(file.fd, group.chunks);
+      } catch (err) {
+        this.#retire(file);
+        throw err;
+      }
+      if (written !== group.bytes) {
+        // A short write (a full disk): what landed is unreferenced; the next open starts after it.
+        this.#retire(file);
+        throw new Error(`raw body file ${key}: wrote ${written} of ${group.bytes} bytes`);
+      }
+      file.size += written;
+      file.dirty = true;
+      base.set(key, { name: path.basename(fileName(key, this.#writer)), start });
+    }
+    for (const { index, body } of pending) {
+      const at = placed.get(body) as { key: string; offset: number; length: number };
+      const file = base.get(at.key) as { name: string; start: number };
+      const row = out[index] as EventRow;
+      row.raw = null;
+      row.raw_ref = `${file.name}:${file.start + at.offset}:${at.length}`;
+    }
+    return out;
+  }
+
+  /** The body a reference names, or null if its bytes are gone (pruned, or lost with the machine). */
+  async read(tenantId: string, ref: string): Promise<string | null> {
+    const match = REF.exec(ref);
+    if (match === null) throw new Error(`not a raw body reference: ${ref}`);
+    const [, name, offset, length] = match as unknown as [string, string, string, string];
+    const size = Number(length);
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(path.join(this.dir, tenantDir(tenantId), name), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    try {
+      const buffer = Buffer.allocUnsafe(size);
+      let got = 0;
+      while (got < size) {
+        const { bytesRead } = await handle.read(buffer, got, size - got, Number(offset) + got);
+        if (bytesRead === 0) return null;
+        got += bytesRead;
+      }
+      return buffer.toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Delete the files of every hour that ended at or before `before` and whose events are all gone:
+   * `referenced(tenantId, from, to)` answers whether an event received in [from, to) still points into them (an
+   * event kept past its retention for a pending delivery keeps its hour's files). Answers the files deleted.
+   */
+  async prune(
+    before: string,
+    referenced: (tenantId: string, from: string, to: string) => Promise<boolean>,
+  ): Promise<number> {
+    const cutoff = Date.parse(before);
+    let deleted = 0;
+    for (const tenant of await listDir(this.dir)) {
+      if (!TENANT.test(tenant)) continue;
+      const byHour = new Map<string, string[]>();
+      for (const name of await listDir(path.join(this.dir, tenant))) {
+        const hour = FILE.exec(name)?.[1];
+        if (hour === undefined || Date.parse(`${hour}:00:00.000Z`) + HOUR_MS > cutoff) continue;
+        byHour.set(hour, [...(byHour.get(hour) ?? []), name]);
+      }
+      for (const [hour, names] of byHour) {
+        const from = Date.parse(`${hour}:00:00.000Z`);
+        if (await referenced(tenant, new Date(from).toISOString(), new Date(from + HOUR_MS).toISOString())) continue;
+        for (const name of names) {
+          const open = this.#open.get(`${tenant}/${hour}`);
+          if (open !== undefined && name === path.basename(fileName(open.key, this.#writer))) this.#retire(open);
+          await unlink(path.join(this.dir, tenant, name)).catch(ignoreMissing);
+          deleted++;
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /** Flush what was appended and close every file; later appends throw. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    for (const file of [...this.#open.values()]) this.#retire(file);
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#settled.push(resolve));
+  }
+
+  #file(key: string, tenant: string): OpenFile {
+    const found = this.#open.get(key);
+    if (found !== undefined) {
+      // Most recently used last: the map's order is the eviction order.
+      this.#open.delete(key);
+      this.#open.set(key, found);
+      return found;
+    }
+    // A tenant's files of earlier hours get no more appends once a later hour starts.
+    for (const file of this.#open.values()) {
+      if (file.key.startsWith(`${tenant}/`) && file.key < key) this.#retire(file);
+    }
+    while (this.#open.size >= this.#maxOpen) this.#retire(this.#open.values().next().value as OpenFile);
+    const name = fileName(key, this.#writer);
+    mkdirSync(path.join(this.dir, tenant), { recursive: true, mode: 0o700 });
+    const fd = openSync(path.join(this.dir, name), 'a', 0o600);
+    const file: OpenFile = { key, fd, size: fstatSync(fd).size, dirty: false, syncing: false, retired: false };
+    this.#open.set(key, file);
+    return file;
+  }
+
+  /** Take a file out of use: flush it if it has unsynced appends, then close it. */
+  #retire(file: OpenFile): void {
+    if (this.#open.get(file.key) === file) this.#open.delete(file.key);
+    if (file.retired) return;
+    file.retired = true;
+    if (file.syncing) return; // its sync's callback closes it
+    if (file.dirty) this.#sync(file);
+    else this.#closeFd(file);
+  }
+
+  #syncAll(): void {
+    for (const file of this.#open.values()) if (file.dirty && !file.syncing) this.#sync(file);
+  }
+
+  #sync(file: OpenFile): void {
+    file.dirty = false;
+    file.syncing = true;
+    this.#inFlight++;
+    fdatasync(file.fd, () => {
+      // A failed sync is not retried here: the bytes stay in the page cache and the kernel writes them back.
+      file.syncing = false;
+      this.#inFlight--;
+      if (file.retired) this.#closeFd(file);
+      else this.#settle();
+    });
+  }
+
+  #closeFd(file: OpenFile): void {
+    this.#inFlight++;
+    closeAsync(file.fd, () => {
+      this.#inFlight--;
+      this.#settle();
+    });
+  }
+
+  #settle(): void {
+    if (this.#inFlight === 0) for (const done of this.#settled.splice(0)) done();
+  }
+}
+
+function fileName(key: string, writer: string): string {
+  return `${key}.${writer}.raw`;
+}
+
+function writev(fd: number, chunks: Uint8Array[]): number {
+  // Linux takes at most 1,024 buffers per writev.
+  let written = 0;
+  for (let i = 0; i < chunks.length; i += 1024) {
+    const part = chunks.slice(i, i + 1024);
+    const n = writevSync(fd, part);
+    written += n;
+    if (n !== part.reduce((sum, c) => sum + c.byteLength, 0)) break;
+  }
+  return written;
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    ignoreMissing(err);
+    return [];
+  }
+}
+
+function ignoreMissing(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+}
