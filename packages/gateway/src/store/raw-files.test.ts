@@ -80,6 +80,24 @@ describe('RawFiles', () => {
     expect(rows[0]?.raw).toBe('{"title":"naïve ✓"}');
   });
 
+  it('writes one body in each tenant’s and hour’s file it belongs to', async () => {
+    const f = files();
+    const same = '{"same":"body"}';
+    const placed = f.place([
+      row('ten_a', '2026-12-06T04:00:00.000Z', same),
+      row('ten_b', '2026-12-06T04:00:00.000Z', same),
+      row('ten_a', '2026-12-06T05:00:00.000Z', same),
+      row('ten_a', '2026-12-06T04:30:00.000Z', same),
+    ]);
+    // A reference names a file in its event's tenant's directory.
+    expect(new Set(placed.map((r) => `${r.tenant_id} ${ref(r)}`)).size).toBe(3);
+    expect(ref(placed[3])).toBe(ref(placed[0]));
+    expect(await f.read('ten_a', ref(placed[0]))).toBe(same);
+    expect(await f.read('ten_b', ref(placed[1]))).toBe(same);
+    expect(await f.read('ten_a', ref(placed[2]))).toBe(same);
+    expect(tree()).toHaveLength(3);
+  });
+
   it('appends later batches after the earlier ones, and leaves rows already placed alone', async () => {
     const f = files();
     const at = '2026-12-06T04:00:00.000Z';

@@ -23,6 +23,14 @@ export interface RawFilesOptions {
   maxOpen?: number;
 }
 
+/** A body as the rows carry it: the bytes received, or the text alone. */
+type Body = Uint8Array | string;
+/** Where a body lands in its group's write. */
+interface Span {
+  offset: number;
+  length: number;
+}
+
 interface OpenFile {
   key: string;
   fd: number;
@@ -84,28 +92,27 @@ export class RawFiles {
   place(rows: readonly NewEvent[]): EventRow[] {
     if (this.#closed || !this.writes) throw new Error('raw body files are closed, or not written to');
     const out: EventRow[] = new Array(rows.length);
-    // Per file: the bodies to append, and for each row where its body will land.
-    const groups = new Map<string, { tenant: string; chunks: Uint8Array[]; bytes: number }>();
-    const placed = new Map<Uint8Array | string, { key: string; offset: number; length: number }>();
-    const pending: Array<{ index: number; body: Uint8Array | string }> = [];
+    // Per file (tenant and hour): the bodies to append, each once, at its offset from where the group starts.
+    const groups = new Map<string, { tenant: string; chunks: Uint8Array[]; bytes: number; at: Map<Body, Span> }>();
+    const pending: Array<{ index: number; key: string; body: Body }> = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as NewEvent;
       const { rawBytes, ...plain } = row;
       out[i] = plain;
       if (row.raw === null || row.raw_ref !== null) continue;
       const body = rawBytes ?? row.raw;
-      pending.push({ index: i, body });
-      if (placed.has(body)) continue;
       const hour = row.received_at.slice(0, 13);
       if (!HOUR.test(hour)) throw new Error(`received_at ${row.received_at} is not an ISO time`);
       const key = `${tenantDir(row.tenant_id)}/${hour}`;
+      pending.push({ index: i, key, body });
       let group = groups.get(key);
       if (group === undefined) {
-        group = { tenant: row.tenant_id, chunks: [], bytes: 0 };
+        group = { tenant: row.tenant_id, chunks: [], bytes: 0, at: new Map() };
         groups.set(key, group);
       }
+      if (group.at.has(body)) continue;
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-      placed.set(body, { key, offset: group.bytes, length: bytes.byteLength });
+      group.at.set(body, { offset: group.bytes, length: bytes.byteLength });
       group.chunks.push(bytes);
       group.bytes += bytes.byteLength;
     }
@@ -131,12 +138,12 @@ export class RawFiles {
       file.dirty = true;
       base.set(key, { name: path.basename(fileName(key, this.#writer)), start });
     }
-    for (const { index, body } of pending) {
-      const at = placed.get(body) as { key: string; offset: number; length: number };
-      const file = base.get(at.key) as { name: string; start: number };
+    for (const { index, key, body } of pending) {
+      const file = base.get(key) as { name: string; start: number };
+      const span = groups.get(key)?.at.get(body) as Span;
       const row = out[index] as EventRow;
       row.raw = null;
-      row.raw_ref = `${file.name}:${file.start + at.offset}:${at.length}`;
+      row.raw_ref = `${file.name}:${file.start + span.offset}:${span.length}`;
     }
     return out;
   }
