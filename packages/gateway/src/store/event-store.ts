@@ -71,6 +71,12 @@ export interface EventStore {
 
   /** Insert events, skipping those whose (hook_id, dedupe_key) is already stored; answers the ids inserted. */
   insertEvents(rows: NewEvent[]): Promise<string[]>;
+  /**
+   * Where bodies are kept in files (SQLite, store/raw-files.ts): write the rows' bodies now and answer the rows
+   * pointing at them, so a transaction that inserts them need not hold the write lock while the bytes are written.
+   * Elsewhere the rows as they are. `insertEvents` places whatever is not placed yet itself.
+   */
+  placeBodies(rows: NewEvent[]): NewEvent[];
   getEvent(tenantId: string, id: string, includeRaw: boolean): Promise<StoredEvent | undefined>;
   listEvents(tenantId: string, filter: EventFilter, page: PageRequest): Promise<StoredEvent[]>;
   /** Ids in (after, through], for event streams re-checking a recent window for late commits. */

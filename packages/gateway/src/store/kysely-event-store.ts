@@ -80,6 +80,10 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
     return Number(res.numDeletedRows) === 1;
   }
 
+  placeBodies(rows: NewEvent[]): NewEvent[] {
+    return this.#rawFiles?.writes === true ? this.#rawFiles.place(rows) : rows;
+  }
+
   async insertEvents(events: NewEvent[]): Promise<string[]> {
     // Bodies kept in files are appended before the rows that point at them are inserted, so no committed row ever
     // points at bytes not yet written.

@@ -69,13 +69,17 @@ export interface StoredEvents {
   deliveries: number;
 }
 
-/** Store events and their deliveries in one transaction. */
-export function storeEvents(store: Store, events: NewEvent[], at: string): Promise<StoredEvents> {
+/**
+ * Store events and their deliveries in one transaction. Raw bodies kept in files are written first, before the
+ * transaction (and the write lock) begins: a committed row never points at bytes not yet written.
+ */
+export async function storeEvents(store: Store, events: NewEvent[], at: string): Promise<StoredEvents> {
+  const placed = store.events.placeBodies(events);
   return store.transaction(async (tx) => {
-    const inserted = await tx.events.insertEvents(events);
+    const inserted = await tx.events.insertEvents(placed);
     if (inserted.length === 0) return { inserted, deliveries: 0 };
     const ids = new Set(inserted);
-    const fresh = inserted.length === events.length ? events : events.filter((e) => ids.has(e.id));
+    const fresh = inserted.length === placed.length ? placed : placed.filter((e) => ids.has(e.id));
     const deliveries = await planDeliveries(tx, fresh, at);
     if (deliveries.length > 0) await tx.events.insertDeliveries(deliveries);
     return { inserted, deliveries: deliveries.length };
