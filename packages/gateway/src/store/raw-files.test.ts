@@ -66,11 +66,11 @@ describe('RawFiles', () => {
     expect(placed.every((r) => !('rawBytes' in r))).toBe(true);
     expect(ref(placed[1])).toBe(ref(placed[0]));
     expect(placed[4]?.raw_ref).toBeNull();
-    expect(ref(placed[0])).toMatch(/^2026-12-06T04\.[0-9a-f]{12}\.raw:0:22$/); // bytes, not characters
+    expect(ref(placed[0])).toMatch(/^2026-12-06T04\.[0-9a-f]{12}-0\.raw:0:22$/); // bytes, not characters
     expect(await f.read('ten_a', ref(placed[0]))).toBe('{"title":"naïve ✓"}');
     expect(await f.read('ten_a', ref(placed[2]))).toBe('{"n":2}');
     expect(await f.read('ten_b', ref(placed[3]))).toBe('{"n":3}');
-    expect(tree().map((p) => p.replace(/\.[0-9a-f]{12}\./, '.W.'))).toEqual([
+    expect(tree().map((p) => p.replace(/\.[0-9a-f]{12}-0\./, '.W.'))).toEqual([
       'ten_a/2026-12-06T04.W.raw',
       'ten_a/2026-12-06T05.W.raw',
       'ten_b/2026-12-06T04.W.raw',
@@ -167,7 +167,7 @@ describe('RawFiles', () => {
       'ten_a 2026-12-06T02:00:00.000Z 2026-12-06T03:00:00.000Z',
       'ten_b 2026-12-06T02:00:00.000Z 2026-12-06T03:00:00.000Z',
     ]);
-    expect(tree().map((p) => p.replace(/\.[0-9a-f]{12}\./, '.W.'))).toEqual([
+    expect(tree().map((p) => p.replace(/\.[0-9a-f]{12}-0\./, '.W.'))).toEqual([
       'ten_a/2026-12-06T02.W.raw',
       'ten_a/2026-12-06T03.W.raw',
       'ten_a/2026-12-06T04.W.raw',
@@ -190,6 +190,48 @@ describe('RawFiles', () => {
     expect(ref(a1[0])).toMatch(/:0:2$/);
     expect(ref(a2[0])).toMatch(/:2:2$/);
     expect(await f.read('ten_a', ref(a2[0]))).toBe('a2');
+  });
+
+  it('switches the appends to the other file of the hour at each sync, so none is appended to while flushed', async () => {
+    const f = files({ syncIntervalMs: 3_600_000 });
+    const at = '2026-12-06T04:00:00.000Z';
+    const first = f.place([row('ten_a', at, 'one')]);
+    const again = f.place([row('ten_a', at, 'two')]);
+    await f.sync();
+    const second = f.place([row('ten_a', at, 'three')]);
+    await f.sync();
+    const third = f.place([row('ten_a', at, 'four')]);
+    await f.sync();
+    // No appends since the last switch: an idle slot stays where it is.
+    await f.sync();
+    const fourth = f.place([row('ten_a', at, 'five')]);
+    expect([first, again, second, third, fourth].map((r) => ref(r[0]).replace(/\.[0-9a-f]{12}-/, '.W-'))).toEqual([
+      '2026-12-06T04.W-0.raw:0:3',
+      '2026-12-06T04.W-0.raw:3:3',
+      '2026-12-06T04.W-1.raw:0:5',
+      '2026-12-06T04.W-0.raw:6:4',
+      '2026-12-06T04.W-1.raw:5:4',
+    ]);
+    for (const [placed, body] of [
+      [first, 'one'],
+      [second, 'three'],
+      [third, 'four'],
+      [fourth, 'five'],
+    ] as const) {
+      expect(await f.read('ten_a', ref(placed[0]))).toBe(body);
+    }
+  });
+
+  it('syncs on its own every syncIntervalMs', async () => {
+    const f = files({ syncIntervalMs: 10 });
+    const at = '2026-12-06T04:00:00.000Z';
+    f.place([row('ten_a', at, 'first')]);
+    let lane = '0';
+    for (let i = 0; i < 200 && lane === '0'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      lane = /-([01])\.raw:/.exec(ref(f.place([row('ten_a', at, 'next')])[0]))?.[1] ?? '';
+    }
+    expect(lane).toBe('1');
   });
 
   it('flushes and closes on close, and refuses appends after it and when not writing', async () => {

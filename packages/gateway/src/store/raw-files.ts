@@ -6,10 +6,10 @@ import type { EventRow, NewEvent } from './event-store.js';
 
 /** `2026-12-06T04`: the hour of a `received_at`, which names the file its body goes to. */
 const HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
-/** `<hour>.<writer>.raw`, the only names this class reads or deletes. */
-const FILE = /^(\d{4}-\d{2}-\d{2}T\d{2})\.[0-9a-f]{12}\.raw$/;
+/** `<hour>.<writer>-<lane>.raw`, the only names this class reads or deletes. */
+const FILE = /^(\d{4}-\d{2}-\d{2}T\d{2})\.[0-9a-f]{12}-[01]\.raw$/;
 /** A reference as stored in `events.raw_ref`: `<file>:<offset>:<length>`. */
-const REF = /^(\d{4}-\d{2}-\d{2}T\d{2}\.[0-9a-f]{12}\.raw):(\d+):(\d+)$/;
+const REF = /^(\d{4}-\d{2}-\d{2}T\d{2}\.[0-9a-f]{12}-[01]\.raw):(\d+):(\d+)$/;
 /** Tenant ids are ours (`ten_…`); anything else is refused rather than turned into a path. */
 const TENANT = /^[A-Za-z0-9_-]{1,128}$/;
 const HOUR_MS = 3_600_000;
@@ -31,8 +31,10 @@ interface Span {
   length: number;
 }
 
-interface OpenFile {
-  key: string;
+/** One of a slot's two files. */
+interface Lane {
+  /** The file's name in its tenant's directory, as references give it. */
+  name: string;
   fd: number;
   /** Where the next append lands: this writer is the file's only one. */
   size: number;
@@ -42,6 +44,18 @@ interface OpenFile {
   retired: boolean;
 }
 
+/**
+ * A tenant's hour, as this writer appends to it: two files (lanes), appended to in turn. Each sync switches the
+ * appends to the other lane and flushes the one just left, so a file is never appended to while it is flushed
+ * (on ext4 an append waits 6–14 ms for a flush of its own file to finish allocating its blocks; BENCHMARKS.md).
+ */
+interface Slot {
+  key: string;
+  tenant: string;
+  lanes: [Lane | undefined, Lane | undefined];
+  active: 0 | 1;
+}
+
 function tenantDir(tenantId: string): string {
   if (!TENANT.test(tenantId)) throw new Error(`tenant id ${JSON.stringify(tenantId)} cannot name a directory`);
   return tenantId;
@@ -49,7 +63,7 @@ function tenantDir(tenantId: string): string {
 
 /**
  * Raw webhook bodies of the SQLite event log, kept out of the database: appended to files of their own
- * (`<dir>/<tenant>/<hour>.<writer>.raw`), with only a reference (`file:offset:length`) in the event's row.
+ * (`<dir>/<tenant>/<hour>.<writer>-<lane>.raw`), with only a reference (`file:offset:length`) in the event's row.
  *
  * Why: a body stored in SQLite is written twice (into the WAL at commit, then into the database file by the
  * checkpoint), through the WAL's 4 KB frames, one after another. Appended here it is written once, with one
@@ -57,8 +71,9 @@ function tenantDir(tenantId: string): string {
  *
  * Durability follows SQLite's `synchronous = NORMAL`, which the gateway runs with: the bytes are written (to the
  * page cache) before the transaction that references them commits, so a crash of the process never leaves a row
- * without its body; bodies written since the last sync (at most `syncIntervalMs` ago) can be lost with the machine,
- * as the WAL's last commits can. A reference whose bytes are missing reads as null.
+ * without its body; bodies written since the last sync (about `syncIntervalMs` ago, or a little more while a
+ * flush runs long) can be lost with the machine, as the WAL's last commits can. A reference whose bytes are
+ * missing reads as null. Each sync switches the appends between a slot's two files (see `Slot`).
  *
  * Each instance (one per SQLite connection: the main thread's, the ingest thread's) appends only to files named
  * with its own random writer id, so no two writers share a file and offsets need no lock. Bodies of rows never
@@ -69,7 +84,7 @@ export class RawFiles {
   readonly dir: string;
   readonly writes: boolean;
   readonly #writer = randomBytes(6).toString('hex');
-  readonly #open = new Map<string, OpenFile>();
+  readonly #open = new Map<string, Slot>();
   readonly #maxOpen: number;
   readonly #timer: NodeJS.Timeout;
   #inFlight = 0;
@@ -120,23 +135,24 @@ export class RawFiles {
     // Per file: its name in a reference, and the offset its group starts at.
     const base = new Map<string, { name: string; start: number }>();
     for (const [key, group] of groups) {
-      const file = this.#file(key, group.tenant);
-      const start = file.size;
+      const slot = this.#slot(key, group.tenant);
+      const lane = this.#lane(slot, slot.active);
+      const start = lane.size;
       let written: number;
       try {
-        written = writev(file.fd, group.chunks);
+        written = writev(lane.fd, group.chunks);
       } catch (err) {
-        this.#retire(file);
+        this.#retire(slot);
         throw err;
       }
       if (written !== group.bytes) {
         // A short write (a full disk): what landed is unreferenced; the next open starts after it.
-        this.#retire(file);
+        this.#retire(slot);
         throw new Error(`raw body file ${key}: wrote ${written} of ${group.bytes} bytes`);
       }
-      file.size += written;
-      file.dirty = true;
-      base.set(key, { name: path.basename(fileName(key, this.#writer)), start });
+      lane.size += written;
+      lane.dirty = true;
+      base.set(key, { name: lane.name, start });
     }
     for (const { index, key, body } of pending) {
       const file = base.get(key) as { name: string; start: number };
@@ -197,9 +213,10 @@ export class RawFiles {
       for (const [hour, names] of byHour) {
         const from = Date.parse(`${hour}:00:00.000Z`);
         if (await referenced(tenant, new Date(from).toISOString(), new Date(from + HOUR_MS).toISOString())) continue;
+        // This writer appends to an hour only while it is the tenant's latest; one that is pruned is long past.
+        const open = this.#open.get(`${tenant}/${hour}`);
+        if (open !== undefined) this.#retire(open);
         for (const name of names) {
-          const open = this.#open.get(`${tenant}/${hour}`);
-          if (open !== undefined && name === path.basename(fileName(open.key, this.#writer))) this.#retire(open);
           await unlink(path.join(this.dir, tenant, name)).catch(ignoreMissing);
           deleted++;
         }
@@ -208,16 +225,29 @@ export class RawFiles {
     return deleted;
   }
 
+  /**
+   * What the timer does every `syncIntervalMs`, now: switch the appends of every slot written to since the last
+   * sync to its other file and flush the one left. Resolves once every flush under way has finished.
+   */
+  async sync(): Promise<void> {
+    this.#syncAll();
+    await this.#idle();
+  }
+
   /** Flush what was appended and close every file; later appends throw. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
-    for (const file of [...this.#open.values()]) this.#retire(file);
-    if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#settled.push(resolve));
+    for (const slot of [...this.#open.values()]) this.#retire(slot);
+    await this.#idle();
   }
 
-  #file(key: string, tenant: string): OpenFile {
+  #idle(): Promise<void> {
+    return this.#inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.#settled.push(resolve));
+  }
+
+  #slot(key: string, tenant: string): Slot {
     const found = this.#open.get(key);
     if (found !== undefined) {
       // Most recently used last: the map's order is the eviction order.
@@ -226,48 +256,70 @@ export class RawFiles {
       return found;
     }
     // A tenant's files of earlier hours get no more appends once a later hour starts.
-    for (const file of this.#open.values()) {
-      if (file.key.startsWith(`${tenant}/`) && file.key < key) this.#retire(file);
+    for (const slot of this.#open.values()) {
+      if (slot.tenant === tenant && slot.key < key) this.#retire(slot);
     }
-    while (this.#open.size >= this.#maxOpen) this.#retire(this.#open.values().next().value as OpenFile);
-    const name = fileName(key, this.#writer);
+    while (this.#open.size >= this.#maxOpen) this.#retire(this.#open.values().next().value as Slot);
     mkdirSync(path.join(this.dir, tenant), { recursive: true, mode: 0o700 });
-    const fd = openSync(path.join(this.dir, name), 'a', 0o600);
-    const file: OpenFile = { key, fd, size: fstatSync(fd).size, dirty: false, syncing: false, retired: false };
-    this.#open.set(key, file);
-    return file;
+    const slot: Slot = { key, tenant, lanes: [undefined, undefined], active: 0 };
+    this.#open.set(key, slot);
+    return slot;
   }
 
-  /** Take a file out of use: flush it if it has unsynced appends, then close it. */
-  #retire(file: OpenFile): void {
-    if (this.#open.get(file.key) === file) this.#open.delete(file.key);
-    if (file.retired) return;
-    file.retired = true;
-    if (file.syncing) return; // its sync's callback closes it
-    if (file.dirty) this.#sync(file);
-    else this.#closeFd(file);
+  /** A slot's lane, opened (at its end, if it exists) on first use. */
+  #lane(slot: Slot, index: 0 | 1): Lane {
+    const found = slot.lanes[index];
+    if (found !== undefined) return found;
+    const name = `${slot.key.slice(slot.tenant.length + 1)}.${this.#writer}-${index}.raw`;
+    const fd = openSync(path.join(this.dir, slot.tenant, name), 'a', 0o600);
+    const lane: Lane = { name, fd, size: fstatSync(fd).size, dirty: false, syncing: false, retired: false };
+    slot.lanes[index] = lane;
+    return lane;
   }
 
+  /** Take a slot out of use: flush what it has not synced, then close its files. */
+  #retire(slot: Slot): void {
+    if (this.#open.get(slot.key) === slot) this.#open.delete(slot.key);
+    for (const lane of slot.lanes) {
+      if (lane === undefined || lane.retired) continue;
+      lane.retired = true;
+      if (lane.syncing) continue; // its sync's callback closes it
+      if (lane.dirty) this.#sync(lane);
+      else this.#closeFd(lane);
+    }
+  }
+
+  /**
+   * Every `syncIntervalMs`: a slot appended to since the last tick switches its appends to its other lane, and the
+   * lane it leaves is flushed. If the other lane's own flush is still running, the slot keeps its lane this time.
+   */
   #syncAll(): void {
-    for (const file of this.#open.values()) if (file.dirty && !file.syncing) this.#sync(file);
+    for (const slot of this.#open.values()) {
+      const current = slot.lanes[slot.active];
+      if (current === undefined || !current.dirty) continue;
+      const next: 0 | 1 = slot.active === 0 ? 1 : 0;
+      if (slot.lanes[next]?.syncing === true) continue;
+      slot.active = next;
+      this.#sync(current);
+    }
   }
 
-  #sync(file: OpenFile): void {
-    file.dirty = false;
-    file.syncing = true;
+  #sync(lane: Lane): void {
+    lane.dirty = false;
+    lane.syncing = true;
     this.#inFlight++;
-    fdatasync(file.fd, () => {
+    fdatasync(lane.fd, () => {
       // A failed sync is not retried here: the bytes stay in the page cache and the kernel writes them back.
-      file.syncing = false;
+      lane.syncing = false;
       this.#inFlight--;
-      if (file.retired) this.#closeFd(file);
+      if (lane.retired) this.#closeFd(lane);
       else this.#settle();
     });
   }
 
-  #closeFd(file: OpenFile): void {
+  #closeFd(lane: Lane): void {
     this.#inFlight++;
-    closeAsync(file.fd, () => {
+    closeAsync(lane.fd, () => {
       this.#inFlight--;
       this.#settle();
     });
@@ -276,10 +328,6 @@ export class RawFiles {
   #settle(): void {
     if (this.#inFlight === 0) for (const done of this.#settled.splice(0)) done();
   }
-}
-
-function fileName(key: string, writer: string): string {
-  return `${key}.${writer}.raw`;
 }
 
 function writev(fd: number, chunks: Uint8Array[]): number {
