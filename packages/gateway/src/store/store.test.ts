@@ -261,3 +261,59 @@ describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
     },
   );
 });
+
+describe('raw bodies on SQLite, with SWITCHYARD_SQLITE_RAW_FILES on and off', () => {
+  it('stores new bodies in the rows when off, and reads the bodies already in files either way', async () => {
+    const te = testEnv('sqlite');
+    const dbs: Db[] = [];
+    const open = async (rawFiles: 'true' | 'false') => {
+      const config = loadConfig({ ...te.env, SWITCHYARD_SQLITE_RAW_FILES: rawFiles });
+      const db = openDatabase(config.database);
+      dbs.push(db);
+      await migrate(db, config.database);
+      return { db, store: new KyselyStore(db) };
+    };
+    try {
+      const on = await open('true');
+      const tenant = tenantRow('raw-toggle');
+      await on.store.insertTenant(tenant);
+      const eventRow = (dedupeKey: string, raw: string): EventRow => ({
+        id: newId('evt'),
+        tenant_id: tenant.id,
+        connection_id: 'con_x',
+        hook_id: 'hook_toggle',
+        type: 'push',
+        provider: 'bitbucket-dc',
+        dedupe_key: dedupeKey,
+        occurred_at: nowIso(),
+        received_at: nowIso(),
+        payload: '{}',
+        raw,
+        raw_ref: null,
+        vendor_event_key: 'repo:refs_changed',
+      });
+      const inFile = eventRow('a', '{"in":"file"}');
+      await on.store.transaction((tx) => tx.events.insertEvents([inFile]));
+      await on.db.destroy();
+
+      const off = await open('false');
+      const inRow = eventRow('b', '{"in":"row"}');
+      await off.store.transaction((tx) => tx.events.insertEvents(off.store.events.placeBodies([inRow])));
+      const rows = await off.db.kysely
+        .selectFrom('events')
+        .select(['id', 'raw', 'raw_ref'])
+        .where('tenant_id', '=', tenant.id)
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => [r.raw, r.raw_ref === null])).toEqual([
+        [null, false],
+        ['{"in":"row"}', true],
+      ]);
+      const listed = await off.store.events.listEvents(tenant.id, { includeRaw: true }, { limit: 10 });
+      expect(listed.map((e) => e.raw)).toEqual(['{"in":"file"}', '{"in":"row"}']);
+    } finally {
+      for (const db of dbs) await db.destroy().catch(() => undefined);
+      await te.cleanup();
+    }
+  });
+});
