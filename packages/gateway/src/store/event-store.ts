@@ -27,6 +27,13 @@ export interface IngestHookRow extends HookRow {
  */
 export type NewEvent = EventRow & { rawBytes?: Uint8Array };
 
+/** The row to insert of a new event: the event itself when it carries no bytes, else a copy without them. */
+export function withoutBytes(event: NewEvent): EventRow {
+  if (event.rawBytes === undefined) return event;
+  const { rawBytes: _, ...row } = event;
+  return row;
+}
+
 /** An event as lists show it: `raw` only when asked for (read from its file when it is kept in one). */
 export type StoredEvent = Omit<EventRow, 'raw' | 'raw_ref'> & { raw?: string | null };
 
@@ -76,7 +83,7 @@ export interface EventStore {
    * pointing at them, so a transaction that inserts them need not hold the write lock while the bytes are written.
    * Elsewhere the rows as they are. `insertEvents` places whatever is not placed yet itself.
    */
-  placeBodies(rows: NewEvent[]): NewEvent[];
+  placeBodies(rows: NewEvent[]): EventRow[];
   getEvent(tenantId: string, id: string, includeRaw: boolean): Promise<StoredEvent | undefined>;
   listEvents(tenantId: string, filter: EventFilter, page: PageRequest): Promise<StoredEvent[]>;
   /** Ids in (after, through], for event streams re-checking a recent window for late commits. */

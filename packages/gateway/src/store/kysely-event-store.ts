@@ -1,15 +1,16 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { Dialect } from './connect.js';
-import type {
-  EventFilter,
-  EventRow,
-  EventStore,
-  HookRow,
-  IngestHookRow,
-  NewEvent,
-  StoredEvent,
-  SubscriptionRow,
+import {
+  type EventFilter,
+  type EventRow,
+  type EventStore,
+  type HookRow,
+  type IngestHookRow,
+  type NewEvent,
+  type StoredEvent,
+  type SubscriptionRow,
+  withoutBytes,
 } from './event-store.js';
 import { INSERT_CHUNK, KyselyDeliveryStore } from './kysely-delivery-store.js';
 import type { RawFiles } from './raw-files.js';
@@ -80,14 +81,14 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
     return Number(res.numDeletedRows) === 1;
   }
 
-  placeBodies(rows: NewEvent[]): NewEvent[] {
-    return this.#rawFiles?.writes === true ? this.#rawFiles.place(rows) : rows;
+  placeBodies(rows: NewEvent[]): EventRow[] {
+    return this.#rawFiles?.writes === true ? this.#rawFiles.place(rows) : rows.map(withoutBytes);
   }
 
   async insertEvents(events: NewEvent[]): Promise<string[]> {
     // Bodies kept in files are appended before the rows that point at them are inserted, so no committed row ever
-    // points at bytes not yet written.
-    const rows = this.#rawFiles?.writes === true ? this.#rawFiles.place(events) : events.map(withoutBytes);
+    // points at bytes not yet written (rows placed already, by storeEvents, pass through as they are).
+    const rows = this.placeBodies(events);
     // In a transaction on SQLite the connection is ours until it ends, so a statement run on it directly is part
     // of it; outside one it could land in another caller's transaction, so kysely (which queues) does the work.
     if (this.#sqlite !== undefined && this.q.isTransaction) return insertEventsSqlite(this.#sqlite, rows);
@@ -222,11 +223,4 @@ export class KyselyEventStore extends KyselyDeliveryStore implements EventStore 
       .executeTakeFirst();
     return Number(res.numDeletedRows) === 1;
   }
-}
-
-/** A row as inserted where bodies stay in the rows: the bytes that came with it are the same text as `raw`. */
-function withoutBytes(event: NewEvent): EventRow {
-  if (event.rawBytes === undefined) return event;
-  const { rawBytes: _, ...row } = event;
-  return row;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { close as closeAsync, fdatasync, fstatSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import { open, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { EventRow, NewEvent } from './event-store.js';
+import { type EventRow, type NewEvent, withoutBytes } from './event-store.js';
 
 /** `2026-12-06T04`: the hour of a `received_at`, which names the file its body goes to. */
 const HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
@@ -29,6 +29,18 @@ type Body = Uint8Array | string;
 interface Span {
   offset: number;
   length: number;
+}
+
+/** The bodies of one `place` call that go to one tenant's hour. */
+interface Group {
+  tenant: string;
+  chunks: Uint8Array[];
+  bytes: number;
+  /** Each body once, by identity: the rows of one delivery share their body. */
+  at: Map<Body, Span>;
+  /** Once written: the file's name and the offset the group starts at. */
+  name: string;
+  start: number;
 }
 
 /** One of a slot's two files. */
@@ -107,37 +119,41 @@ export class RawFiles {
   place(rows: readonly NewEvent[]): EventRow[] {
     if (this.#closed || !this.writes) throw new Error('raw body files are closed, or not written to');
     const out: EventRow[] = new Array(rows.length);
-    // Per file (tenant and hour): the bodies to append, each once, at its offset from where the group starts.
-    const groups = new Map<string, { tenant: string; chunks: Uint8Array[]; bytes: number; at: Map<Body, Span> }>();
-    const pending: Array<{ index: number; key: string; body: Body }> = [];
+    // Per file (tenant and hour): the bodies to append, each once, at its offset from where the group starts; once
+    // written, the file's name and where the group starts in it.
+    const groups = new Map<string, Group>();
+    const pending: Array<{ index: number; group: Group; span: Span }> = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as NewEvent;
+      if (row.raw === null || row.raw_ref !== null) {
+        out[i] = withoutBytes(row);
+        continue;
+      }
+      // A copy: the caller's row keeps its body, so a batch retried after a failure places it again.
       const { rawBytes, ...plain } = row;
       out[i] = plain;
-      if (row.raw === null || row.raw_ref !== null) continue;
       const body = rawBytes ?? row.raw;
       const hour = row.received_at.slice(0, 13);
       if (!HOUR.test(hour)) throw new Error(`received_at ${row.received_at} is not an ISO time`);
       const key = `${tenantDir(row.tenant_id)}/${hour}`;
-      pending.push({ index: i, key, body });
       let group = groups.get(key);
       if (group === undefined) {
-        group = { tenant: row.tenant_id, chunks: [], bytes: 0, at: new Map() };
+        group = { tenant: row.tenant_id, chunks: [], bytes: 0, at: new Map(), name: '', start: 0 };
         groups.set(key, group);
       }
-      if (group.at.has(body)) continue;
-      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-      group.at.set(body, { offset: group.bytes, length: bytes.byteLength });
-      group.chunks.push(bytes);
-      group.bytes += bytes.byteLength;
+      let span = group.at.get(body);
+      if (span === undefined) {
+        const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+        span = { offset: group.bytes, length: bytes.byteLength };
+        group.at.set(body, span);
+        group.chunks.push(bytes);
+        group.bytes += bytes.byteLength;
+      }
+      pending.push({ index: i, group, span });
     }
-    if (pending.length === 0) return out;
-    // Per file: its name in a reference, and the offset its group starts at.
-    const base = new Map<string, { name: string; start: number }>();
     for (const [key, group] of groups) {
       const slot = this.#slot(key, group.tenant);
       const lane = this.#lane(slot, slot.active);
-      const start = lane.size;
       let written: number;
       try {
         written = writev(lane.fd, group.chunks);
@@ -150,16 +166,15 @@ export class RawFiles {
         this.#retire(slot);
         throw new Error(`raw body file ${key}: wrote ${written} of ${group.bytes} bytes`);
       }
+      group.name = lane.name;
+      group.start = lane.size;
       lane.size += written;
       lane.dirty = true;
-      base.set(key, { name: lane.name, start });
     }
-    for (const { index, key, body } of pending) {
-      const file = base.get(key) as { name: string; start: number };
-      const span = groups.get(key)?.at.get(body) as Span;
+    for (const { index, group, span } of pending) {
       const row = out[index] as EventRow;
       row.raw = null;
-      row.raw_ref = `${file.name}:${file.start + span.offset}:${span.length}`;
+      row.raw_ref = `${group.name}:${group.start + span.offset}:${span.length}`;
     }
     return out;
   }
@@ -208,7 +223,9 @@ export class RawFiles {
       for (const name of await listDir(path.join(this.dir, tenant))) {
         const hour = FILE.exec(name)?.[1];
         if (hour === undefined || Date.parse(`${hour}:00:00.000Z`) + HOUR_MS > cutoff) continue;
-        byHour.set(hour, [...(byHour.get(hour) ?? []), name]);
+        const names = byHour.get(hour);
+        if (names === undefined) byHour.set(hour, [name]);
+        else names.push(name);
       }
       for (const [hour, names] of byHour) {
         const from = Date.parse(`${hour}:00:00.000Z`);
