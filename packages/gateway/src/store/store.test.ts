@@ -34,6 +34,23 @@ const secretRow = (tenantId: string, ownerId: string, field: string, keyId = 'k1
   updated_at: nowIso(),
 });
 
+/** A `push` event received now through `hookId`, with the delivery id `dedupeKey` and its body `raw`. */
+const eventRow = (tenantId: string, hookId: string, dedupeKey: string, raw: string | null): EventRow => ({
+  id: newId('evt'),
+  tenant_id: tenantId,
+  connection_id: 'con_x',
+  hook_id: hookId,
+  type: 'push',
+  provider: 'bitbucket-cloud',
+  dedupe_key: dedupeKey,
+  occurred_at: nowIso(),
+  received_at: nowIso(),
+  payload: '{}',
+  raw,
+  raw_ref: null,
+  vendor_event_key: 'repo:push',
+});
+
 describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
   let te: TestEnv;
   let db: Db;
@@ -138,33 +155,19 @@ describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
   it('stores events once per hook and delivery id, in a transaction and outside one', async () => {
     const tenant = tenantRow('events');
     await store.insertTenant(tenant);
-    const eventRow = (hookId: string, dedupeKey: string): EventRow => ({
-      id: newId('evt'),
-      tenant_id: tenant.id,
-      connection_id: 'con_x',
-      hook_id: hookId,
-      type: 'push',
-      provider: 'bitbucket-cloud',
-      dedupe_key: dedupeKey,
-      occurred_at: nowIso(),
-      received_at: nowIso(),
-      payload: '{}',
-      raw: '{"push":{}}',
-      raw_ref: null,
-      vendor_event_key: 'repo:push',
-    });
+    const push = (hookId: string, dedupeKey: string) => eventRow(tenant.id, hookId, dedupeKey, '{"push":{}}');
     // In a transaction (on SQLite, the ingest path's prepared statement; it tells a duplicate by the change count).
-    const first = [eventRow('hook_a', 'd1'), eventRow('hook_a', 'd2'), eventRow('hook_b', 'd1')];
+    const first = [push('hook_a', 'd1'), push('hook_a', 'd2'), push('hook_b', 'd1')];
     expect(await store.transaction((tx) => tx.events.insertEvents(first))).toEqual(first.map((r) => r.id));
-    const again = [eventRow('hook_a', 'd1'), eventRow('hook_a', 'd3')];
+    const again = [push('hook_a', 'd1'), push('hook_a', 'd3')];
     expect(await store.transaction((tx) => tx.events.insertEvents(again))).toEqual([again[1]?.id]);
     // Outside one (kysely's multi-row insert).
-    const outside = [eventRow('hook_b', 'd1'), eventRow('hook_b', 'd2')];
+    const outside = [push('hook_b', 'd1'), push('hook_b', 'd2')];
     expect(await store.events.insertEvents(outside)).toEqual([outside[1]?.id]);
     // Only the delivery id's conflict is skipped: an event id used twice is an error, and rolls its batch back.
-    const clash = eventRow('hook_c', 'd1');
+    const clash = push('hook_c', 'd1');
     await expect(
-      store.transaction((tx) => tx.events.insertEvents([clash, { ...eventRow('hook_c', 'd2'), id: clash.id }])),
+      store.transaction((tx) => tx.events.insertEvents([clash, { ...push('hook_c', 'd2'), id: clash.id }])),
     ).rejects.toThrow();
     expect(await store.events.getEvent(tenant.id, clash.id, false)).toBeUndefined();
     expect((await store.events.getEvent(tenant.id, first[0]?.id ?? '', true))?.raw).toBe('{"push":{}}');
@@ -175,27 +178,13 @@ describe.each<Kind>(['sqlite', 'postgres'])('store on %s', (kind) => {
     await store.insertTenant(tenant);
     const body = '{"pullrequest":{"title":"Grüße, café"}}';
     const bytes = Buffer.from(body);
-    const eventRow = (dedupeKey: string, raw: string | null): EventRow => ({
-      id: newId('evt'),
-      tenant_id: tenant.id,
-      connection_id: 'con_x',
-      hook_id: 'hook_raw',
-      type: 'pull_request.opened',
-      provider: 'bitbucket-cloud',
-      dedupe_key: dedupeKey,
-      occurred_at: nowIso(),
-      received_at: nowIso(),
-      payload: '{}',
-      raw,
-      raw_ref: null,
-      vendor_event_key: 'pullrequest:created',
-    });
+    const delivered = (dedupeKey: string, raw: string | null) => eventRow(tenant.id, 'hook_raw', dedupeKey, raw);
     // Two events of one delivery share its bytes; one event has no body; one comes without its bytes.
     const rows = [
-      { ...eventRow('r1', body), rawBytes: bytes },
-      { ...eventRow('r1#1', body), rawBytes: bytes },
-      eventRow('r2', null),
-      eventRow('r3', '{"text":"only"}'),
+      { ...delivered('r1', body), rawBytes: bytes },
+      { ...delivered('r1#1', body), rawBytes: bytes },
+      delivered('r2', null),
+      delivered('r3', '{"text":"only"}'),
     ];
     const ids = rows.map((r) => r.id);
     // Placed before the transaction (as the group commit does), or by the insert itself (the row outside one).
@@ -277,27 +266,13 @@ describe('raw bodies on SQLite, with SWITCHYARD_SQLITE_RAW_FILES on and off', ()
       const on = await open('true');
       const tenant = tenantRow('raw-toggle');
       await on.store.insertTenant(tenant);
-      const eventRow = (dedupeKey: string, raw: string): EventRow => ({
-        id: newId('evt'),
-        tenant_id: tenant.id,
-        connection_id: 'con_x',
-        hook_id: 'hook_toggle',
-        type: 'push',
-        provider: 'bitbucket-dc',
-        dedupe_key: dedupeKey,
-        occurred_at: nowIso(),
-        received_at: nowIso(),
-        payload: '{}',
-        raw,
-        raw_ref: null,
-        vendor_event_key: 'repo:refs_changed',
-      });
-      const inFile = eventRow('a', '{"in":"file"}');
+      const delivered = (dedupeKey: string, raw: string) => eventRow(tenant.id, 'hook_toggle', dedupeKey, raw);
+      const inFile = delivered('a', '{"in":"file"}');
       await on.store.transaction((tx) => tx.events.insertEvents([inFile]));
       await on.db.destroy();
 
       const off = await open('false');
-      const inRow = eventRow('b', '{"in":"row"}');
+      const inRow = delivered('b', '{"in":"row"}');
       await off.store.transaction((tx) => tx.events.insertEvents(off.store.events.placeBodies([inRow])));
       const rows = await off.db.kysely
         .selectFrom('events')
