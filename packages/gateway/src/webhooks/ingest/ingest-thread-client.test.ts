@@ -91,6 +91,21 @@ describe('the SQLite ingest thread', () => {
     expect(stored.every((e) => e !== undefined)).toBe(true);
   });
 
+  it('commits a burst in chunks of at most 32 deliveries, and a close waits for the ones not parsed yet', async () => {
+    // 300 calls in one turn reach the thread as 38 messages before it turns its event loop; parsed all at once they
+    // would be committed (and answered) together.
+    const before = committed.length;
+    const burst = Array.from({ length: 300 }, () => thread.store(job()));
+    const closed = thread.close();
+    const outcomes = await Promise.all(burst);
+    await closed;
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    const commits = committed.slice(before).map((c) => c.events);
+    expect(commits.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(Math.max(...commits)).toBeLessThanOrEqual(32);
+    expect(commits.length).toBeGreaterThanOrEqual(10);
+  });
+
   it('commits rows made elsewhere (polling) through write()', async () => {
     const id = `evt_thread_write_${Date.now()}`;
     const at = new Date().toISOString();

@@ -77,16 +77,51 @@ async function answer(seq: number, work: () => Promise<unknown>): Promise<void> 
   }
 }
 
+/**
+ * Deliveries parsed (and handed to the writer) in one turn of this thread's event loop at most. Every message that
+ * has arrived is dispatched before the loop turns, so after a stall (the OS running another thread, a collection)
+ * hundreds may be waiting; parsed all at once, they would be committed together and answered only when the last
+ * had been parsed, 25–60 ms on this project's 2-core VM. In chunks, the writer commits each chunk in the next turn
+ * and its answers leave before the next chunk is parsed.
+ */
+const CHUNK = 32;
+const waiting: Array<Extract<ThreadCall, { op: 'ingest' }>> = [];
+let chunkScheduled = false;
+
+/** Drains waiting for the deliveries not parsed yet. */
+const parsed: Array<() => void> = [];
+
+function parseChunk(): void {
+  chunkScheduled = false;
+  // storeDelivery hands its rows to the writer before it first awaits, so the writer holds the whole chunk now.
+  for (const call of waiting.splice(0, CHUNK)) void answer(call.seq, () => storeDelivery(writer, call.job));
+  if (waiting.length > 0) scheduleChunk();
+  else for (const done of parsed.splice(0)) done();
+}
+
+function scheduleChunk(): void {
+  if (chunkScheduled) return;
+  chunkScheduled = true;
+  setImmediate(parseChunk);
+}
+
+/** Resolves once every delivery received so far is committed (or failed). */
+async function drain(): Promise<void> {
+  if (waiting.length > 0) await new Promise<void>((resolve) => parsed.push(resolve));
+  await writer.drain();
+}
+
 function run(call: ThreadCall): void {
   switch (call.op) {
     case 'ingest':
-      void answer(call.seq, () => storeDelivery(writer, call.job));
+      waiting.push(call);
+      scheduleChunk();
       return;
     case 'write':
       void answer(call.seq, () => writer.write(call.rows));
       return;
     case 'drain':
-      void answer(call.seq, () => writer.drain());
+      void answer(call.seq, drain);
   }
 }
 
@@ -96,8 +131,7 @@ port.on('message', (request: ThreadRequest) => {
       for (const call of request.calls) run(call);
       return;
     case 'close':
-      void writer
-        .drain()
+      void drain()
         .then(() => checkpointer.close())
         .then(() => db.destroy())
         .finally(() => port.close());
