@@ -16,7 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientName, closedLoop, type LoadResult, openLoop, percentile } from './ingest-load.ts';
 import { prepareGateway, root, startChild } from './ingest-setup.ts';
-import { cpuMsOf, gatewayFlags } from './proxy-processes.ts';
+import { cpuMsOf, freePort, gatewayFlags } from './proxy-processes.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -37,7 +37,8 @@ async function gatewayRun(
     pid: number | undefined,
   ) => Promise<void>,
 ) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // A port free right now: a random one could be the local end of a connection still open (EADDRINUSE).
+  const port = await freePort();
   const env = {
     SWITCHYARD_DATA_DIR: dataDir,
     SWITCHYARD_PORT: String(port),
