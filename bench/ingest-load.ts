@@ -127,41 +127,53 @@ export async function closedLoop(
   return latencies.summarize(options.seconds);
 }
 
-/** Open loop: requests started at a fixed rate whatever the answers, so latency is not hidden by back-pressure. */
+/**
+ * Open loop: requests started at a fixed rate whatever the answers, so latency is not hidden by back-pressure. The
+ * first `warmup` seconds run at the same rate and are not counted, like the closed loop's (the connections are
+ * opened then, and the server leaves what the run before left it); `warmupP99` says what they saw.
+ */
 export async function openLoop(
   origin: string,
   next: (i: number) => Shot,
-  options: { rate: number; seconds: number; connections: number },
-): Promise<LoadResult> {
+  options: { rate: number; seconds: number; connections: number; warmup: number },
+): Promise<LoadResult & { warmupP99: number }> {
   const pool = client(origin, options.connections);
-  const total = Math.round(options.rate * options.seconds);
+  const warmupCount = Math.round(options.rate * options.warmup);
+  const total = warmupCount + Math.round(options.rate * options.seconds);
   const latencies = new Latencies(total);
-  const start = performance.now();
+  const warming = new Latencies(warmupCount);
+  const begin = performance.now();
+  const start = begin + options.warmup * 1000;
   const slowest = new Float64Array(Math.ceil(options.seconds * 10) + 1);
   let allAnswered: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
     allAnswered = resolve;
   });
-  const answer = (from: number) => (status: number) => {
+  const answer = (from: number, warm: boolean) => (status: number) => {
     latencies.answered++;
-    if (status === 200) {
+    if (warm) {
+      if (status === 200) warming.add(performance.now() - from);
+      else warming.failed++;
+    } else if (status === 200) {
       const ms = performance.now() - from;
       latencies.add(ms);
-      const window = Math.min(slowest.length - 1, Math.floor((from - start) / 100));
+      const window = Math.min(slowest.length - 1, Math.max(0, Math.floor((from - start) / 100)));
       if (ms > (slowest[window] ?? 0)) slowest[window] = ms;
     } else latencies.failed++;
     if (latencies.answered === total) allAnswered();
   };
   for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / options.rate;
+    const due = begin + (i * 1000) / options.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     // Latency counts from when the request was due, so a late start (coordinated omission) is charged to it; a
     // request sent up to 1 ms early (timers are not finer) counts from when it was sent.
-    pool.send(next(i), answer(Math.min(due, performance.now())));
+    pool.send(next(i), answer(Math.min(due, performance.now()), i < warmupCount));
   }
   if (total > 0) await finished;
   const seconds = (performance.now() - start) / 1000;
   await pool.close();
-  return { ...latencies.summarize(seconds), slowestPer100ms: slowest };
+  const warmed = warming.summarize(options.warmup);
+  if (warmed.failed > 0) latencies.failed += warmed.failed;
+  return { ...latencies.summarize(seconds), slowestPer100ms: slowest, warmupP99: warmed.p99 };
 }

@@ -3,8 +3,9 @@
 // 1. A bare fastify endpoint answering 200 (baseline) and the gateway on SQLite (no subscriptions) each take the
 //    same closed-loop load: signed captured payloads over `BENCH_CONNECTIONS` keep-alive connections for
 //    `BENCH_SECONDS`. Throughput and acknowledgement latency, and the gateway's throughput as a ratio of fastify's.
-// 2. The gateway and the bare endpoint at fixed rates (open loop; 5,000/s and 1,000/s unless BENCH_RATES says): ack
-//    latency p50/p99, the bare endpoint's showing what the load generator and the shared cores add by themselves.
+// 2. The gateway and the bare endpoint at fixed rates (open loop; 5,000/s and 1,000/s unless BENCH_RATES says), each
+//    for `BENCH_SECONDS` after 2 s at the same rate not counted: ack latency p50/p99, the bare endpoint's showing
+//    what the load generator and the shared cores add by themselves, and the warm-up's p99.
 //    BENCH_TIMELINE=1 also prints, for each open loop, the 100 ms windows whose slowest ack took over 10 ms.
 // 3. Delivery: a subscription to a local receiver; ingest→first attempt latency at a low rate, then delivery
 //    throughput while 10,000 events are ingested at 2,000/s, and for the backlog left when the ingest ends.
@@ -26,6 +27,9 @@ const MAIN = path.join(root, 'packages/gateway/dist/main.js');
 
 const fmt = (r: LoadResult) =>
   `${Math.round(r.perSecond).toLocaleString('en')} req/s, ack p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms (${r.completed} ok, ${r.failed} failed)`;
+
+type OpenLoopResult = Awaited<ReturnType<typeof openLoop>>;
+const fmtOpen = (r: OpenLoopResult) => `${fmt(r)}; warm-up p99 ${r.warmupP99.toFixed(2)} ms`;
 
 async function gatewayRun(
   dataDir: string,
@@ -78,14 +82,19 @@ async function main() {
     let shotOf: ((i: number) => import('./ingest-load.ts').Shot) | undefined;
     let gateway: LoadResult | undefined;
     let gatewayCpu: number | undefined;
-    const fixed: Array<[number, LoadResult]> = [];
+    const fixed: Array<[number, OpenLoopResult]> = [];
     const bytes = await gatewayRun(dir(), {}, async (url, shot, _adminKey, pid) => {
       shotOf = shot;
       const measured = await withCpu(pid, () => closedLoop(url, shot, { connections, seconds, warmup: 2 }));
       gateway = measured.result;
       gatewayCpu = measured.cpuMs;
       for (const [n, rate] of rates.entries()) {
-        const run = await openLoop(url, (i) => shot((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256 });
+        const run = await openLoop(url, (i) => shot((n + 1) * 10_000_000 + i), {
+          rate,
+          seconds,
+          connections: 256,
+          warmup: 2,
+        });
         fixed.push([rate, run]);
       }
     });
@@ -98,11 +107,11 @@ async function main() {
     const baseline = bareMeasured.result;
     // The same open loops against the endpoint that does nothing: the latency the load generator and the shared
     // cores add by themselves (a request counts from when it was due, so a late generator shows up here too).
-    const bareFixed = new Map<number, LoadResult>();
+    const bareFixed = new Map<number, OpenLoopResult>();
     for (const [n, rate] of rates.entries()) {
       bareFixed.set(
         rate,
-        await openLoop(bare.url, (i) => next((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256 }),
+        await openLoop(bare.url, (i) => next((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256, warmup: 2 }),
       );
     }
     await bare.stop();
@@ -116,11 +125,11 @@ async function main() {
     );
     console.log(`ratio gateway / bare fastify ${(gateway.perSecond / baseline.perSecond).toFixed(2)}`);
     for (const [rate, run] of fixed) {
-      console.log(`gateway at ${rate}/s (open)`.padEnd(32) + fmt(run));
+      console.log(`gateway at ${rate}/s (open)`.padEnd(32) + fmtOpen(run));
       if (process.env.BENCH_TIMELINE === '1') console.log(`  ${timeline(run)}`);
       const base = bareFixed.get(rate);
       if (base !== undefined) {
-        console.log(`bare fastify at ${rate}/s (open)`.padEnd(32) + fmt(base));
+        console.log(`bare fastify at ${rate}/s (open)`.padEnd(32) + fmtOpen(base));
         console.log(`  p99 gateway / bare fastify at ${rate}/s: ${(run.p99 / base.p99).toFixed(2)}`);
       }
     }
