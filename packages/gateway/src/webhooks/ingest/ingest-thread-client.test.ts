@@ -91,14 +91,16 @@ describe('the SQLite ingest thread', () => {
     expect(stored.every((e) => e !== undefined)).toBe(true);
   });
 
-  it('commits a burst in chunks of at most 32 deliveries, and a close waits for the ones not parsed yet', async () => {
+  it('commits a burst in chunks of at most 32 deliveries, and a drain waits for the ones not parsed yet', async () => {
     // 300 calls in one turn reach the thread as 38 messages before it turns its event loop; parsed all at once they
-    // would be committed (and answered) together.
+    // would be committed (and answered) together. The drain is posted with them, so it reaches the thread before
+    // any of them is parsed: it must still answer only after all of them.
     const before = committed.length;
-    const burst = Array.from({ length: 300 }, () => thread.store(job()));
-    const closed = thread.close();
+    let answered = 0;
+    const burst = Array.from({ length: 300 }, () => thread.store(job()).finally(() => answered++));
+    await thread.drain();
+    expect(answered).toBe(300);
     const outcomes = await Promise.all(burst);
-    await closed;
     expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
     const commits = committed.slice(before).map((c) => c.events);
     expect(commits.reduce((a, b) => a + b, 0)).toBe(300);
