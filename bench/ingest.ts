@@ -22,6 +22,8 @@ import { cpuMsOf, freePort, gatewayFlags } from './proxy-processes.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rates = (process.env.BENCH_RATES ?? '5000,1000').split(',').map(Number);
+/** Seconds every loop runs before it measures, closed or open. */
+const warmup = 2;
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
 const MAIN = path.join(root, 'packages/gateway/dist/main.js');
 
@@ -70,7 +72,7 @@ async function gatewayRun(
 async function main() {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
   console.log(
-    `load: ${connections} connections (${clientName}), ${seconds} s measured after 2 s warm-up; gateway log level ${logLevel}\n`,
+    `load: ${connections} connections (${clientName}), ${seconds} s measured after ${warmup} s warm-up; gateway log level ${logLevel}\n`,
   );
   const dirs: string[] = [];
   const dir = () => {
@@ -85,7 +87,7 @@ async function main() {
     const fixed: Array<[number, OpenLoopResult]> = [];
     const bytes = await gatewayRun(dir(), {}, async (url, shot, _adminKey, pid) => {
       shotOf = shot;
-      const measured = await withCpu(pid, () => closedLoop(url, shot, { connections, seconds, warmup: 2 }));
+      const measured = await withCpu(pid, () => closedLoop(url, shot, { connections, seconds, warmup }));
       gateway = measured.result;
       gatewayCpu = measured.cpuMs;
       for (const [n, rate] of rates.entries()) {
@@ -93,7 +95,7 @@ async function main() {
           rate,
           seconds,
           connections: 256,
-          warmup: 2,
+          warmup,
         });
         fixed.push([rate, run]);
       }
@@ -102,7 +104,7 @@ async function main() {
     const bare = await startChild(path.join(root, 'bench/ingest-bare.ts'), {});
     const next = shotOf;
     const bareMeasured = await withCpu(bare.process.pid, () =>
-      closedLoop(bare.url, next, { connections, seconds, warmup: 2 }),
+      closedLoop(bare.url, next, { connections, seconds, warmup }),
     );
     const baseline = bareMeasured.result;
     // The same open loops against the endpoint that does nothing: the latency the load generator and the shared
@@ -111,7 +113,7 @@ async function main() {
     for (const [n, rate] of rates.entries()) {
       bareFixed.set(
         rate,
-        await openLoop(bare.url, (i) => next((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256, warmup: 2 }),
+        await openLoop(bare.url, (i) => next((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256, warmup }),
       );
     }
     await bare.stop();
