@@ -17,7 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientName, closedLoop, type LoadResult, openLoop, percentile } from './ingest-load.ts';
 import { prepareGateway, root, startChild } from './ingest-setup.ts';
-import { cpuMsOf, freePort, gatewayFlags } from './proxy-processes.ts';
+import { byThread, freePort, gatewayFlags, withCpu } from './proxy-processes.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -84,20 +84,19 @@ async function main() {
     let shotOf: ((i: number) => import('./ingest-load.ts').Shot) | undefined;
     let gateway: LoadResult | undefined;
     let gatewayCpu: number | undefined;
-    const fixed: Array<[number, OpenLoopResult]> = [];
+    let gatewayThreads: Map<string, number> | undefined;
+    const fixed: Array<[number, OpenLoopResult, Map<string, number> | undefined]> = [];
     const bytes = await gatewayRun(dir(), {}, async (url, shot, _adminKey, pid) => {
       shotOf = shot;
       const measured = await withCpu(pid, () => closedLoop(url, shot, { connections, seconds, warmup }));
       gateway = measured.result;
       gatewayCpu = measured.cpuMs;
+      gatewayThreads = measured.threads;
       for (const [n, rate] of rates.entries()) {
-        const run = await openLoop(url, (i) => shot((n + 1) * 10_000_000 + i), {
-          rate,
-          seconds,
-          connections: 256,
-          warmup,
-        });
-        fixed.push([rate, run]);
+        const run = await withCpu(pid, () =>
+          openLoop(url, (i) => shot((n + 1) * 10_000_000 + i), { rate, seconds, connections: 256, warmup }),
+        );
+        fixed.push([rate, run.result, run.threads]);
       }
     });
     if (shotOf === undefined || gateway === undefined) throw new Error('no gateway run');
@@ -125,9 +124,11 @@ async function main() {
     console.log(
       `CPU per request answered (all threads): gateway ${perRequest(gatewayCpu, gateway)}, bare fastify ${perRequest(bareMeasured.cpuMs, baseline)}`,
     );
+    console.log(`  gateway by thread, µs per request: ${byThread(gatewayThreads, gateway.answered)}`);
     console.log(`ratio gateway / bare fastify ${(gateway.perSecond / baseline.perSecond).toFixed(2)}`);
-    for (const [rate, run] of fixed) {
+    for (const [rate, run, threads] of fixed) {
       console.log(`gateway at ${rate}/s (open)`.padEnd(32) + fmtOpen(run));
+      console.log(`  gateway by thread, µs per request: ${byThread(threads, run.answered)}`);
       if (process.env.BENCH_TIMELINE === '1') console.log(`  ${timeline(run)}`);
       const base = bareFixed.get(rate);
       if (base !== undefined) {
@@ -150,22 +151,6 @@ function timeline(run: LoadResult): string {
   }
   const shown = slow.length > 30 ? [...slow.slice(0, 30), `… ${slow.length - 30} more`] : slow;
   return `windows of 100 ms with an ack over 10 ms (${slow.length}): ${shown.join(', ') || 'none'}`;
-}
-
-/** Runs `load` and answers its result with the CPU time `pid` spent meanwhile. */
-async function withCpu<T>(pid: number | undefined, load: () => Promise<T>): Promise<{ result: T; cpuMs?: number }> {
-  // Where there is no /proc (not Linux), the result alone.
-  const cpu = () => {
-    try {
-      return pid === undefined ? undefined : cpuMsOf(pid);
-    } catch {
-      return undefined;
-    }
-  };
-  const before = cpu();
-  const result = await load();
-  const after = cpu();
-  return before === undefined || after === undefined ? { result } : { result, cpuMs: after - before };
 }
 
 /** Delivery to a local receiver: ingest→first attempt latency at 200/s, then throughput under an ingest load. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -98,8 +98,30 @@ export function rssOf(pid: number): number {
 
 /** CPU time (user + system) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
 export function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return cpuMsOfStat(`/proc/${pid}/stat`);
+}
+
+function cpuMsOfStat(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time per thread name of a process, in ms (Linux /proc): `node` is the main thread, worker threads carry
+ * the names they were started with (`switchyard-ingest`, …), V8's and libuv's helpers theirs. Threads that
+ * share a name are added up; a thread that exits between two reads takes its time with it.
+ */
+export function threadCpuMsOf(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      byName.set(name, (byName.get(name) ?? 0) + cpuMsOfStat(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // the thread exited meanwhile
+    }
+  }
+  return byName;
 }
 
 /** Sample a process's RSS every `everyMs`; the stop function answers the peak seen. */
@@ -112,4 +134,36 @@ export function watchRss(pid: number, everyMs = 50): () => number {
     clearInterval(timer);
     return Math.max(peak, rssOf(pid));
   };
+}
+
+/** Runs `load` and answers its result with the CPU time `pid` spent meanwhile, in all and per thread name. */
+export async function withCpu<T>(
+  pid: number | undefined,
+  load: () => Promise<T>,
+): Promise<{ result: T; cpuMs?: number; threads?: Map<string, number> }> {
+  // Where there is no /proc (not Linux), the result alone.
+  const cpu = () => {
+    try {
+      return pid === undefined ? undefined : { all: cpuMsOf(pid), threads: threadCpuMsOf(pid) };
+    } catch {
+      return undefined;
+    }
+  };
+  const before = cpu();
+  const result = await load();
+  const after = cpu();
+  if (before === undefined || after === undefined) return { result };
+  const threads = new Map<string, number>();
+  for (const [name, ms] of after.threads) threads.set(name, ms - (before.threads.get(name) ?? 0));
+  return { result, cpuMs: after.all - before.all, threads };
+}
+
+/** `node 120, switchyard-ingest 150, …` µs per request answered, busiest first; threads under 5 µs left out. */
+export function byThread(threads: Map<string, number> | undefined, answered: number): string {
+  if (threads === undefined) return 'n/a';
+  const shown = [...threads]
+    .map(([name, ms]) => [name, (ms * 1000) / answered] as const)
+    .filter(([, us]) => us >= 5)
+    .sort((a, b) => b[1] - a[1]);
+  return shown.map(([name, us]) => `${name} ${Math.round(us)}`).join(', ');
 }
