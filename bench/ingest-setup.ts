@@ -10,7 +10,7 @@ import type { Shot } from './ingest-load.ts';
 
 export const root = path.resolve(import.meta.dirname, '..');
 export const fixtures = path.resolve(root, '../shared/atlassian/webhooks');
-const SECRET = 'bench-webhook-secret';
+export const SECRET = 'bench-webhook-secret';
 
 /** The captured payloads, by the connection provider whose hook receives them, with their vendor headers. */
 export const CAPTURES: Array<{ provider: string; file: string; key: string | null; idHeader: string }> = [
