@@ -42,9 +42,9 @@ const YOUNG_GENERATION_MB = 48;
 const MAX_CALLS_PER_MESSAGE = 8;
 
 export type ThreadReply =
-  | { op: 'done'; answers: Array<{ seq: number; value: unknown }> }
+  /** What the commits of one turn stored (each told to the notifier), and the answers they settle. */
+  | { op: 'done'; commits: Committed[]; answers: Array<{ seq: number; value: unknown }> }
   | { op: 'failed'; seq: number; error: { name: string; message: string; code?: string } }
-  | { op: 'committed'; what: Committed }
   | { op: 'log'; level: 'warn' | 'error'; fields: Record<string, unknown>; message: string };
 
 /**
@@ -203,13 +203,13 @@ export class IngestThread implements IngestSink, EventSink {
 
   #onReply(reply: ThreadReply): void {
     switch (reply.op) {
-      case 'committed':
-        this.#deps.notifier.notify(reply.what);
-        return;
       case 'log':
         this.#deps.logger[reply.level](reply.fields, reply.message);
         return;
       case 'done':
+        // The notifier first, as when each commit told it on its own: the outbox hears of new deliveries before
+        // the requests that made them are answered.
+        for (const what of reply.commits) this.#deps.notifier.notify(what);
         for (const { seq, value } of reply.answers) this.#settle(seq)?.resolve(value);
         return;
       case 'failed':

@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from '../../store/connect.js';
 import { KyselyStore } from '../../store/kysely-store.js';
 import { SqliteCheckpointer } from '../../store/sqlite-checkpointer.js';
+import type { Committed } from '../notifier.js';
 import { EventWriter } from './event-writer.js';
 import type { IngestThreadData, ThreadCall, ThreadReply, ThreadRequest } from './ingest-thread-client.js';
 import { storeDelivery } from './store-delivery.js';
@@ -49,23 +50,41 @@ function loggable(fields: object): Record<string, unknown> {
   return out;
 }
 
+// A commit's news (what it stored, for the notifier) and its answers leave in one message, once the commit's promise
+// continuations are done. Waking the main thread is what a message costs: on this project's 2-core VM a
+// postMessage to a sleeping thread took ~90 µs of the sender's CPU, the one right after it ~30 µs (profiled at
+// 1,000 deliveries/s, where every commit holds one delivery and finds the main thread asleep).
+let answers: Array<{ seq: number; value: unknown }> = [];
+let commits: Committed[] = [];
+let flushScheduled = false;
+const flushReplies = () => {
+  flushScheduled = false;
+  send({ op: 'done', commits, answers });
+  answers = [];
+  commits = [];
+};
+const scheduleFlush = () => {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  process.nextTick(flushReplies);
+};
+
 const writer = new EventWriter({
   store,
-  notifier: { notify: (what) => send({ op: 'committed', what }) },
+  notifier: {
+    notify: (what) => {
+      commits.push(what);
+      scheduleFlush();
+    },
+  },
   logger: { warn: (fields, message) => send({ op: 'log', level: 'warn', fields: loggable(fields), message }) },
 });
-
-// The answers of one commit leave in one message: the flush runs once the commit's promise continuations are done.
-let answers: Array<{ seq: number; value: unknown }> = [];
-const flushAnswers = () => {
-  send({ op: 'done', answers });
-  answers = [];
-};
 
 async function answer(seq: number, work: () => Promise<unknown>): Promise<void> {
   try {
     const value = await work();
-    if (answers.push({ seq, value }) === 1) process.nextTick(flushAnswers);
+    answers.push({ seq, value });
+    scheduleFlush();
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     const code = (e as { code?: unknown }).code;
