@@ -1,13 +1,11 @@
 // The stand-in of bench/ingest-headroom.ts, run as its own process like the gateway: the gateway's ingest path with
-// the event log replaced by a dial. The main thread takes the request and checks its X-Hub-Signature over the raw
-// bytes (HMAC-SHA256, constant-time, as the gateway does), and posts the body to a worker thread, the requests of
-// one turn of the event loop in one message. The worker decodes and parses the JSON, then spins HEADROOM_WORK_US
-// µs per delivery (the stand-in for normalizing and storing), and answers each turn's deliveries in one message.
-// The main thread then answers 200. Prints its port on stdout.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// the event log replaced by a dial. The main thread takes the request, checks its X-Hub-Signature over the raw bytes
+// with the gateway's own check (HEADROOM_SECRET, the bench's hook secret), and posts the body to a worker thread,
+// the requests of one turn of the event loop in one message. The worker decodes and parses the JSON, then spins
+// HEADROOM_WORK_US µs per delivery (the stand-in for normalizing and storing), and answers each turn's deliveries
+// in one message. The main thread then answers 200. Prints its port on stdout.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import Fastify from 'fastify';
-import { SECRET } from './ingest-setup.ts';
+import { verifyHubSignature } from '../packages/gateway/dist/webhooks/verify-hmac.js';
 
 interface Job {
   seq: number;
@@ -18,6 +16,10 @@ if (isMainThread) await main();
 else worker();
 
 async function main() {
+  // Loaded here, not at the top: the worker runs this file too, and like the gateway's ingest thread it has no
+  // HTTP server.
+  const { default: Fastify } = await import('fastify');
+  const secret = process.env.HEADROOM_SECRET ?? '';
   const workUs = Number(process.env.HEADROOM_WORK_US ?? 0);
   const thread = new Worker(new URL(import.meta.url), { workerData: { workUs }, name: 'headroom-worker' });
   const pending = new Map<number, () => void>();
@@ -46,12 +48,8 @@ async function main() {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.post('/hooks/*', async (request, reply) => {
     const raw = request.body as Buffer;
-    const header = String(request.headers['x-hub-signature'] ?? '');
-    const presented = Buffer.from(header.slice('sha256='.length), 'hex');
-    const expected = createHmac('sha256', SECRET).update(raw).digest();
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-      return reply.code(401).send({ error: 'bad signature' });
-    }
+    const verified = verifyHubSignature(raw, request.headers['x-hub-signature'], [secret]);
+    if (!verified.ok) return reply.code(401).send({ error: verified.detail });
     const body = new Uint8Array(raw); // a copy of its own, moved to the worker as the gateway's is
     const id = ++seq;
     await new Promise<void>((resolve) => {
@@ -70,12 +68,11 @@ function worker() {
   if (port === null) return;
   const workMs = (workerData as { workUs: number }).workUs / 1000;
   const decoder = new TextDecoder();
-  let parsedKeys = 0;
   port.on('message', (jobs: Job[]) => {
     const seqs: number[] = [];
     for (const job of jobs) {
-      const value = JSON.parse(decoder.decode(job.body)) as Record<string, unknown>;
-      parsedKeys += Object.keys(value).length;
+      const value: unknown = JSON.parse(decoder.decode(job.body));
+      if (typeof value !== 'object' || value === null) throw new Error(`delivery ${job.seq} is not a JSON object`);
       const end = performance.now() + workMs;
       while (performance.now() < end) {
         // the dial: CPU the gateway would spend normalizing and storing this delivery
@@ -83,8 +80,5 @@ function worker() {
       seqs.push(job.seq);
     }
     port.postMessage(seqs);
-  });
-  process.on('exit', () => {
-    if (parsedKeys < 0) console.error(parsedKeys); // keeps the parse from being optimized away
   });
 }

@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closedLoop, openLoop } from './ingest-load.ts';
-import { prepareGateway, root, startChild } from './ingest-setup.ts';
-import { byThread, freePort, gatewayFlags, withCpu } from './proxy-processes.ts';
+import { prepareGateway, root, SECRET, startChild } from './ingest-setup.ts';
+import { byThread, cpuPerRequest, freePort, gatewayFlags, withCpu } from './proxy-processes.ts';
 
 const rate = Number(process.env.BENCH_RATE ?? 5000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -43,7 +43,7 @@ async function main() {
           : path.join(root, 'bench/ingest-headroom-server.ts');
       const child = await startChild(
         script,
-        setting === undefined ? {} : { HEADROOM_WORK_US: String(setting) },
+        setting === undefined ? {} : { HEADROOM_WORK_US: String(setting), HEADROOM_SECRET: SECRET },
         undefined,
         gatewayFlags(),
       );
@@ -61,9 +61,8 @@ async function main() {
         );
         const r = run.result;
         const label = setting === undefined ? 'bare fastify' : `stand-in, work ${setting} µs`;
-        const cpu = run.cpuMs === undefined ? 'n/a' : `${Math.round((run.cpuMs * 1000) / r.answered)} µs`;
         console.log(
-          `round ${round} ${label.padEnd(24)} ${Math.round(r.perSecond).toLocaleString('en')} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, ${r.failed} failed; warm-up p99 ${r.warmupP99.toFixed(2)} ms; CPU per request ${cpu} (${byThread(run.threads, r.answered)})`,
+          `round ${round} ${label.padEnd(24)} ${Math.round(r.perSecond).toLocaleString('en')} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, ${r.failed} failed; warm-up p99 ${r.warmupP99.toFixed(2)} ms; CPU per request ${cpuPerRequest(run.cpuMs, r.answered)} (${byThread(run.threads, r.answered)})`,
         );
       } finally {
         await child.stop();

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientName, closedLoop, type LoadResult, openLoop, percentile } from './ingest-load.ts';
 import { prepareGateway, root, startChild } from './ingest-setup.ts';
-import { byThread, freePort, gatewayFlags, withCpu } from './proxy-processes.ts';
+import { byThread, cpuPerRequest, freePort, gatewayFlags, withCpu } from './proxy-processes.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -119,10 +119,8 @@ async function main() {
     console.log(`payloads: 13 captured Bitbucket Cloud/DC and Jira payloads, ${Math.round(bytes)} bytes on average`);
     console.log(`bare fastify (200, no work)  ${fmt(baseline)}`);
     console.log(`gateway ingest (SQLite)      ${fmt(gateway)}`);
-    const perRequest = (cpuMs: number | undefined, r: LoadResult) =>
-      cpuMs === undefined ? 'n/a' : `${Math.round((cpuMs * 1000) / r.answered)} µs`;
     console.log(
-      `CPU per request answered (all threads): gateway ${perRequest(gatewayCpu, gateway)}, bare fastify ${perRequest(bareMeasured.cpuMs, baseline)}`,
+      `CPU per request answered (all threads): gateway ${cpuPerRequest(gatewayCpu, gateway.answered)}, bare fastify ${cpuPerRequest(bareMeasured.cpuMs, baseline.answered)}`,
     );
     console.log(`  gateway by thread, µs per request: ${byThread(gatewayThreads, gateway.answered)}`);
     console.log(`ratio gateway / bare fastify ${(gateway.perSecond / baseline.perSecond).toFixed(2)}`);

@@ -158,6 +158,11 @@ export async function withCpu<T>(
   return { result, cpuMs: after.all - before.all, threads };
 }
 
+/** CPU time per request answered, `212 µs` (`n/a` where it could not be read). */
+export function cpuPerRequest(cpuMs: number | undefined, answered: number): string {
+  return cpuMs === undefined ? 'n/a' : `${Math.round((cpuMs * 1000) / answered)} µs`;
+}
+
 /** `node 120, switchyard-ingest 150, …` µs per request answered, busiest first; threads under 5 µs left out. */
 export function byThread(threads: Map<string, number> | undefined, answered: number): string {
   if (threads === undefined) return 'n/a';
